@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.spec.ts', 'spec/**/*.spec.tsx', 'marbles/**/*.spec.ts'],
+    // Integration specs start real servers; a generous ceiling keeps a slow shared machine from
+    // failing them, while each test still waits on a condition rather than a fixed delay.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
