@@ -1,0 +1,11 @@
+export * from './events.js';
+export * from './resources.js';
+export * from './messages.js';
+export * from './connection.js';
+export { isSafeUrl, SafeUrlSchema, MAX_URL_LENGTH } from './safeUrl.js';
+export { ValidationError, type ValidationErrorKind, type ParseResult } from './ValidationError.js';
+export { parseEvent, isEventType } from './parseEvent.js';
+export { parseSnapshot } from './parseSnapshot.js';
+export { isTerminalEvent, isTerminalStatus, isProgressEvent } from './guards.js';
+export { applyEvent } from './applyEvent.js';
+export { snapshotToEvents, JOB_FAILED } from './snapshotToEvents.js';
