@@ -11,7 +11,11 @@ import type { JobStatus, WebSocketEvent } from '../protocol/events.js';
  * merge(live$, resync$).pipe(monotonicProgress()).subscribe(render);
  */
 export function monotonicProgress<T extends WebSocketEvent>(): MonoTypeOperatorFunction<T> {
-  return (source) => defer(() => source.pipe(filter(createProgressGate())));
+  return (source) =>
+    defer(() => {
+      const isNew = createProgressGate();
+      return source.pipe(filter((event) => isNew(event)));
+    });
 }
 
 function createProgressGate(): (event: WebSocketEvent) => boolean {

@@ -56,7 +56,7 @@ export function throttleProgress<T extends { type: string }>(config: ThrottlePro
         connect((shared) =>
           merge(
             shared.pipe(
-              filter(isProgressEvent),
+              filter((event) => isProgressEvent(event)),
               throttle(() => race(timer(interval, scheduler), flush), { leading: true, trailing: true }),
             ),
             shared.pipe(filter((event) => !isProgressEvent(event))),
