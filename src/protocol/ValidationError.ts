@@ -11,7 +11,7 @@ export class ValidationError extends Error {
   constructor(
     /** Which kind of check failed. */
     readonly kind: ValidationErrorKind,
-    /** The event name as received (or `snapshot`). */
+    /** The event name as received, or the job kind (`generation`, `composition`) for a snapshot. */
     readonly event: string,
     /** Dot path of the offending field, `''` for the payload itself. */
     readonly path: string,

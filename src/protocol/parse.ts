@@ -15,15 +15,22 @@ export function safeParse<S extends v.GenericSchema>(
     const result = v.safeParse(schema, payload, { abortEarly: true });
     if (result.success) return { ok: true, value: result.output };
     const [issue] = result.issues;
-    return { ok: false, error: new ValidationError(kind, event, v.getDotPath(issue) ?? '', issue.message) };
+    return { ok: false, error: new ValidationError(kind, event, v.getDotPath(issue) ?? '', clip(issue.message)) };
   } catch (cause) {
     return { ok: false, error: new ValidationError(kind, event, '', `unreadable payload (${describe(cause)})`) };
   }
 }
 
+/** Longest reason kept: valibot quotes the received value, and a hostile one can be megabytes. */
+const MAX_REASON_LENGTH = 200;
+
+function clip(reason: string): string {
+  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason;
+}
+
 function describe(cause: unknown): string {
   try {
-    return cause instanceof Error ? cause.message : String(cause);
+    return clip(cause instanceof Error ? cause.message : String(cause));
   } catch {
     return 'unknown';
   }

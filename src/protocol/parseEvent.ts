@@ -14,7 +14,7 @@ import { ValidationError, type ParseResult } from './ValidationError.js';
  */
 export function parseEvent(name: string, payload: unknown): ParseResult<WebSocketEvent> {
   if (!isEventType(name)) {
-    const shown = String(name).slice(0, MAX_ID_LENGTH);
+    const shown = typeof name === 'string' || typeof name === 'number' ? String(name).slice(0, MAX_ID_LENGTH) : `(${typeof name})`;
     return { ok: false, error: new ValidationError('unknown_event', shown, '', `unknown event "${shown}"`) };
   }
   const result = safeParse(EVENT_DATA_SCHEMAS[name], payload, name, 'invalid_payload');

@@ -17,7 +17,7 @@ export const JOB_FAILED = 'JOB_FAILED';
  */
 export function snapshotToEvents(previous: JobSnapshot | undefined, snapshot: JobSnapshot): WebSocketEvent[] {
   const base: JobSnapshot = previous ?? { id: snapshot.id, status: 'queued' };
-  if (isTerminalStatus(base.status)) return [];
+  if (hasEnded(base)) return [];
   const events: WebSocketEvent[] = [];
   const { status } = snapshot;
 
@@ -32,12 +32,12 @@ export function snapshotToEvents(previous: JobSnapshot | undefined, snapshot: Jo
 
   if (status === 'completed') {
     const { video_url, thumbnail_url, duration } = snapshot;
-    events.push(
-      video_url !== undefined && thumbnail_url !== undefined && duration !== undefined
-        ? { type: 'completed', data: { video_url, thumbnail_url, duration } }
-        : // A backend that reports completion without the video still moves the status on.
-          { type: 'status_change', data: { old_status: base.status, new_status: status, message: '' } },
-    );
+    if (video_url !== undefined && thumbnail_url !== undefined && duration !== undefined) {
+      events.push({ type: 'completed', data: { video_url, thumbnail_url, duration } });
+    } else if (base.status !== 'completed') {
+      // A backend that reports completion without the video still moves the status on.
+      events.push({ type: 'status_change', data: { old_status: base.status, new_status: status, message: '' } });
+    }
   } else if (status === 'failed') {
     const { code, message } = snapshot.error ?? { code: JOB_FAILED, message: 'The job failed.' };
     events.push({ type: 'error', data: { code, message, recoverable: false } });
@@ -45,6 +45,15 @@ export function snapshotToEvents(previous: JobSnapshot | undefined, snapshot: Jo
     events.push({ type: 'status_change', data: { old_status: base.status, new_status: status, message: '' } });
   }
   return events;
+}
+
+/**
+ * Whether `snapshot` already carries its terminal event. A `completed` status without the video
+ * does not: it comes from a `status_change` to completed, and the `completed` event still follows.
+ */
+function hasEnded(snapshot: JobSnapshot): boolean {
+  if (snapshot.status !== 'completed') return isTerminalStatus(snapshot.status);
+  return snapshot.video_url !== undefined && snapshot.thumbnail_url !== undefined && snapshot.duration !== undefined;
 }
 
 function newClips(base: JobSnapshot, snapshot: JobSnapshot): ClipCompletedEvent[] {
