@@ -1,0 +1,58 @@
+import type { OutboxLog } from './createOutboxLog.js';
+import type { Handshake } from './attachJobSockets.js';
+
+/**
+ * The knobs integration tests turn on the reference server to break it in realistic ways,
+ * and what it records for them to assert on.
+ *
+ * @example
+ * server.control.stopSocket();           // the socket side is down, REST still answers
+ * await vi.waitFor(() => expect(state.transport).toBe('polling'));
+ * server.control.startSocket();
+ */
+export interface ServerControl {
+  /**
+   * Closes every engine.io connection and refuses new handshakes (engine `allowRequest`) until
+   * {@link ServerControl.startSocket}; REST keeps answering. Clients see `transport close`, then
+   * failed connection attempts, like a socket service that went down behind a working API.
+   */
+  stopSocket(): void;
+  /** Accepts engine.io handshakes again. */
+  startSocket(): void;
+  /**
+   * Cuts every engine.io connection at once (websocket connections are terminated without a
+   * close frame) while still accepting new ones: clients should reconnect and resync.
+   */
+  dropConnections(): void;
+  /** Stops acking `heartbeat`, so a client's heartbeat times out on a link that stays open. */
+  stopHeartbeatAcks(): void;
+  /** Acks `heartbeat` again. */
+  resumeHeartbeatAcks(): void;
+  /** Freezes a job: it sends nothing and its snapshot stays as it is. */
+  stall(id: string): boolean;
+  /** Lets a stalled job go on from where it stopped. */
+  resume(id: string): boolean;
+  /** Emits a payload that breaks the contract to a job's audience; returns the socket count. */
+  sendMalformed(id: string, event: string, payload: unknown): number;
+  /** Emits any payload to a job's audience without folding it into the snapshot. */
+  emitRaw(id: string, event: string, payload: unknown): number;
+  /**
+   * Makes the next `count` REST job GETs answer `status`.
+   * @default status 503
+   */
+  failNextPolls(count: number, status?: number): void;
+  /** REST job GETs received for `id`, failed ones included. */
+  restHits(id: string): number;
+  /** Open engine.io connections: one per client Manager, however many namespaces it uses. */
+  engineConnections(): number;
+  /** Sockets currently subscribed to the job (one per client namespace socket). */
+  namespaceSockets(id: string): number;
+  /** Whether engine.io handshakes are accepted (`false` after `stopSocket`). */
+  readonly accepting: boolean;
+  /** Request id of every socket.io handshake that carried one, in order. */
+  readonly requestIds: readonly string[];
+  /** Every socket.io handshake (one per namespace connection): request id, auth, namespace. */
+  readonly handshakes: readonly Handshake[];
+  /** Outbound envelopes received, applied (once per id) and rejected. */
+  readonly outbox: OutboxLog;
+}

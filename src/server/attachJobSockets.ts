@@ -1,0 +1,144 @@
+import type { SchedulerLike } from 'rxjs';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { SubscribeMessageSchema, type JobKind } from '../protocol/index.js';
+import { safeParse } from '../protocol/parse.js';
+import type { JobSimulator } from './JobSimulator.js';
+import type { OutboxAck } from './createOutboxLog.js';
+
+/** The namespace of one job: `/ws/generations/{id}` or `/ws/compositions/{id}`. */
+export const JOB_NAMESPACE = /^\/ws\/(generations|compositions)\/([^/]{1,256})$/;
+
+/** One socket.io handshake (a namespace connection), as the server saw it. */
+export interface Handshake {
+  /** `x-request-id` header, else `auth.requestId`; `undefined` when neither was sent. */
+  requestId: string | undefined;
+  /** The handshake's `auth` payload. */
+  auth: Record<string, unknown>;
+  /** The namespace connected to, `/` included. */
+  namespace: string;
+}
+
+/** Options of {@link attachJobSockets}. */
+export interface JobSocketsConfig {
+  /** The jobs whose events are broadcast and whose snapshots ack `subscribe`. */
+  jobs: JobSimulator;
+  /** Receives each `message` on `/` and answers its ack. */
+  outbox: { deliver(payload: unknown): OutboxAck };
+  /** Gives the `t` of heartbeat acks. */
+  scheduler: SchedulerLike;
+}
+
+/** The wire contract's socket side, as attached to one `io` server. */
+export interface JobSockets {
+  /** Every handshake in arrival order. */
+  readonly handshakes: Handshake[];
+  /** The request id of every handshake that carried one, in arrival order. */
+  readonly requestIds: string[];
+  /** Whether `heartbeat` is acked; `false` simulates a link that went silent. */
+  heartbeatAcks: boolean;
+  /** Sockets currently subscribed to the job. */
+  audience(id: string): number;
+  /** Emits `event` with `payload` to the job's audience as is, bypassing the snapshot. */
+  emitRaw(id: string, event: string, payload: unknown): number;
+  /** Stops broadcasting job events. */
+  dispose(): void;
+}
+
+type Ack = (...answer: unknown[]) => void;
+
+/**
+ * Wires the wire contract onto `io`: `/` answers `heartbeat` and outbound `message`s; the job
+ * namespaces (one dynamic parent namespace) answer `subscribe` with the job's snapshot and then
+ * receive its events; every handshake's request id is recorded.
+ *
+ * @example
+ * const sockets = attachJobSockets(io, { jobs, outbox, scheduler });
+ */
+export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSockets {
+  const { jobs, outbox, scheduler } = config;
+  const audiences = new Map<string, Set<Socket>>();
+  const handshakes: Handshake[] = [];
+  const requestIds: string[] = [];
+
+  const sockets: JobSockets = {
+    handshakes,
+    requestIds,
+    heartbeatAcks: true,
+    audience: (id) => audiences.get(id)?.size ?? 0,
+    emitRaw(id, event, payload) {
+      const audience = audiences.get(id) ?? new Set();
+      for (const socket of audience) socket.emit(event, payload);
+      return audience.size;
+    },
+    dispose: () => subscription.unsubscribe(),
+  };
+
+  const subscription = jobs.events$.subscribe(({ id, event }) => sockets.emitRaw(id, event.type, event.data));
+
+  function record(socket: Socket): void {
+    const header = socket.handshake.headers['x-request-id'];
+    const auth = socket.handshake.auth as Record<string, unknown>;
+    const fromAuth = typeof auth['requestId'] === 'string' ? auth['requestId'] : undefined;
+    const requestId = (Array.isArray(header) ? header[0] : header) || fromAuth;
+    handshakes.push({ requestId, auth, namespace: socket.nsp.name });
+    if (requestId) requestIds.push(requestId);
+  }
+
+  function heartbeat(...args: unknown[]): void {
+    const ack = ackOf(args);
+    if (ack && sockets.heartbeatAcks) ack({ t: scheduler.now() });
+  }
+
+  io.on('connection', (socket) => {
+    record(socket);
+    socket.on('heartbeat', heartbeat);
+    socket.on('message', (...args: unknown[]) => {
+      const answer = outbox.deliver(args[0] === ackOf(args) ? undefined : args[0]);
+      ackOf(args)?.(answer);
+    });
+  });
+
+  const jobNamespaces: Namespace = io.of(JOB_NAMESPACE);
+  jobNamespaces.on('connection', (socket) => {
+    record(socket);
+    const [, plural = '', id = ''] = JOB_NAMESPACE.exec(socket.nsp.name) ?? [];
+    const kind: JobKind = plural === 'generations' ? 'generation' : 'composition';
+    socket.on('heartbeat', heartbeat);
+    socket.on('subscribe', (...args: unknown[]) => {
+      const refusal = refuse(kind, id, args[0]);
+      const ack = ackOf(args);
+      if (refusal) return ack?.({ error: refusal });
+      // Joining and reading the snapshot in one synchronous step: job events are published
+      // synchronously too, so none can fall between the snapshot and the first live event.
+      let audience = audiences.get(id);
+      if (!audience) audiences.set(id, (audience = new Set()));
+      audience.add(socket);
+      ack?.(jobs.get(id));
+    });
+    socket.on('disconnect', () => {
+      const audience = audiences.get(id);
+      audience?.delete(socket);
+      if (audience?.size === 0) audiences.delete(id);
+    });
+  });
+
+  function refuse(kind: JobKind, id: string, payload: unknown): { code: string; message: string } | undefined {
+    const parsed = safeParse(SubscribeMessageSchema, payload, 'subscribe', 'invalid_payload');
+    if (!parsed.ok) return { code: 'INVALID_SUBSCRIBE', message: parsed.error.message };
+    const asked = 'generation_id' in parsed.value ? parsed.value.generation_id : parsed.value.composition_id;
+    const askedKind: JobKind = 'generation_id' in parsed.value ? 'generation' : 'composition';
+    if (asked !== id || askedKind !== kind) {
+      return { code: 'INVALID_SUBSCRIBE', message: `subscribe names ${askedKind} "${asked}" on the namespace of ${kind} "${id}"` };
+    }
+    if (jobs.info(id)?.kind !== kind) return { code: 'NOT_FOUND', message: `No ${kind} with id "${id}"` };
+    return undefined;
+  }
+
+  return sockets;
+}
+
+// socket.io passes the ack callback as the last argument, whatever the client sent before it.
+function ackOf(args: unknown[]): Ack | undefined {
+  const last = args.at(-1);
+  return typeof last === 'function' ? (last as Ack) : undefined;
+}

@@ -1,0 +1,193 @@
+import { asyncScheduler, Subject, timer, type SchedulerLike, type Subscription } from 'rxjs';
+import { randomBytes } from 'node:crypto';
+import { applyEvent, isTerminalEvent, isTerminalStatus, type WebSocketEvent } from '../protocol/index.js';
+import type { CompositionOptions } from './CompositionOptions.js';
+import { compositionTimeline } from './compositionTimeline.js';
+import type { GenerationOptions } from './GenerationOptions.js';
+import { generationTimeline } from './generationTimeline.js';
+import type { JobNotice, JobPlan, JobRecord } from './JobRecord.js';
+import type { JobSimulator } from './JobSimulator.js';
+import { planJob } from './planJob.js';
+
+/** Options of {@link createJobSimulator}. */
+export interface JobSimulatorConfig {
+  /**
+   * Schedules every job step. Tests may pass a `TestScheduler` or a virtual-time scheduler.
+   * @default asyncScheduler
+   */
+  scheduler?: SchedulerLike;
+  /**
+   * Makes a job id from its prefix (`gen` or `comp`) when the options give none.
+   * @default `${prefix}_${12 random hex digits}`
+   */
+  newId?: (prefix: 'gen' | 'comp') => string;
+  /**
+   * Called synchronously after every change of any job (a sent event, a start, a stall),
+   * before the event is published: the server persists the state file here.
+   * @default no-op
+   */
+  onChange?: () => void;
+  /**
+   * Jobs to restore (from a state file). `running` jobs resume at their step at once.
+   * @default []
+   */
+  restore?: readonly JobRecord[];
+}
+
+/** Defaults of {@link JobSimulatorConfig}. */
+export const DEFAULT_JOB_SIMULATOR = {
+  scheduler: asyncScheduler,
+  newId: (prefix: 'gen' | 'comp') => `${prefix}_${randomBytes(6).toString('hex')}`,
+  onChange: () => {},
+  restore: [],
+} as const satisfies Required<JobSimulatorConfig>;
+
+interface Job {
+  record: JobRecord;
+  timeline: WebSocketEvent[];
+  timer?: Subscription;
+}
+
+/**
+ * Creates the job simulator the reference server plays its jobs with.
+ *
+ * @example
+ * const jobs = createJobSimulator({ scheduler });
+ * jobs.events$.subscribe(({ id, event }) => broadcast(id, event));
+ * jobs.startGeneration({ clips: 2, stepMs: 10 });
+ */
+export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulator {
+  const { scheduler, newId, onChange, restore } = { ...DEFAULT_JOB_SIMULATOR, ...config };
+  const jobs = new Map<string, Job>();
+  const events$ = new Subject<JobNotice>();
+
+  const timelineOf = (plan: JobPlan, id: string): WebSocketEvent[] =>
+    plan.kind === 'generation' ? generationTimeline(id, plan.plan) : compositionTimeline(id, plan.plan);
+
+  function add(record: JobRecord): Job {
+    const job: Job = { record, timeline: timelineOf(record, record.id) };
+    jobs.set(record.id, job);
+    if (record.state === 'running') run(job);
+    return job;
+  }
+
+  function create(kind: JobPlan['kind'], options: GenerationOptions | CompositionOptions): string {
+    const prefix = kind === 'generation' ? 'gen' : 'comp';
+    const planned = planJob(kind, options, () => newId(prefix));
+    const id = planned.plan.id;
+    if (jobs.has(id)) throw new RangeError(`A job with id "${id}" already exists.`);
+    add({ ...planned, id, snapshot: { id, status: 'queued' }, step: 0, state: 'idle' });
+    onChange();
+    return id;
+  }
+
+  function run(job: Job): void {
+    const { stepMs } = job.record.plan;
+    job.timer = timer(stepMs, stepMs, scheduler).subscribe(() => {
+      const event = job.timeline[job.record.step];
+      if (event === undefined) return stop(job, 'done');
+      job.record.step++;
+      publish(job, event);
+    });
+  }
+
+  function stop(job: Job, state: JobRecord['state']): void {
+    job.timer?.unsubscribe();
+    job.timer = undefined;
+    job.record.state = state;
+  }
+
+  // Fold, persist, then publish: a server killed between the two never sent an event it would
+  // forget, so a restart cannot send the same clip twice.
+  function publish(job: Job, event: WebSocketEvent): void {
+    const { record } = job;
+    record.snapshot = applyEvent(record.snapshot, event);
+    if (isTerminalEvent(event) || record.step >= job.timeline.length) stop(job, 'done');
+    onChange();
+    events$.next({ id: record.id, kind: record.kind, event });
+  }
+
+  function start(id: string): boolean {
+    const job = jobs.get(id);
+    if (job?.record.state !== 'idle') return false;
+    job.record.state = 'running';
+    run(job);
+    onChange();
+    return true;
+  }
+
+  for (const record of restore) add(structuredClone(record));
+
+  const live = (id: string): Job | undefined => {
+    const job = jobs.get(id);
+    return job && !isTerminalStatus(job.record.snapshot.status) ? job : undefined;
+  };
+
+  return {
+    startGeneration(options = {}) {
+      const id = create('generation', options);
+      start(id);
+      return id;
+    },
+    startComposition(options = {}) {
+      const id = create('composition', options);
+      start(id);
+      return id;
+    },
+    createGeneration: (options = {}) => create('generation', options),
+    createComposition: (options = {}) => create('composition', options),
+    start,
+    get: (id) => jobs.get(id)?.record.snapshot,
+    info: (id) => {
+      const record = jobs.get(id)?.record;
+      return record && structuredClone(record);
+    },
+    list: () => [...jobs.values()].map((job) => job.record.snapshot),
+    cancel(id) {
+      const job = live(id);
+      if (!job) return false;
+      const { status } = job.record.snapshot;
+      publish(
+        job,
+        job.record.kind === 'generation'
+          ? { type: 'status_change', data: { old_status: status, new_status: 'cancelled', message: 'Cancelled' } }
+          : { type: 'error', data: { code: 'CANCELLED', message: 'The composition was cancelled', recoverable: false } },
+      );
+      return true;
+    },
+    fail(id, code, message = 'Failed by the test server') {
+      const job = live(id);
+      if (!job) return false;
+      const fallback = job.record.kind === 'generation' ? 'GENERATION_FAILED' : 'COMPOSITION_FAILED';
+      publish(job, { type: 'error', data: { code: code ?? fallback, message, recoverable: false } });
+      return true;
+    },
+    stall(id) {
+      const job = jobs.get(id);
+      if (job?.record.state !== 'running') return false;
+      stop(job, 'stalled');
+      onChange();
+      return true;
+    },
+    resume(id) {
+      const job = jobs.get(id);
+      if (job?.record.state !== 'stalled') return false;
+      job.record.state = 'running';
+      run(job);
+      onChange();
+      return true;
+    },
+    emit(id, event) {
+      const job = live(id);
+      if (!job) return false;
+      publish(job, event);
+      return true;
+    },
+    events$: events$.asObservable(),
+    records: () => [...jobs.values()].map((job) => structuredClone(job.record)),
+    dispose() {
+      for (const job of jobs.values()) job.timer?.unsubscribe();
+      events$.complete();
+    },
+  };
+}

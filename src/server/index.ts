@@ -1,0 +1,16 @@
+/**
+ * `jobstream/server`: the reference socket.io + REST server with simulated jobs, used by the
+ * integration tests, the demo and the benchmarks.
+ */
+export { createJobServer, DEFAULT_JOB_SERVER, type JobServer, type JobServerOptions } from './createJobServer.js';
+export type { ServerControl } from './ServerControl.js';
+export type { JobSimulator } from './JobSimulator.js';
+export { createJobSimulator, DEFAULT_JOB_SIMULATOR, type JobSimulatorConfig } from './createJobSimulator.js';
+export { DEFAULT_GENERATION_OPTIONS, type GenerationOptions, type GenerationPlan } from './GenerationOptions.js';
+export { DEFAULT_COMPOSITION_OPTIONS, type CompositionOptions, type CompositionPlan } from './CompositionOptions.js';
+export type { JobNotice, JobPlan, JobRecord, JobState } from './JobRecord.js';
+export { generationTimeline } from './generationTimeline.js';
+export { compositionTimeline } from './compositionTimeline.js';
+export { JOB_NAMESPACE, type Handshake } from './attachJobSockets.js';
+export type { OutboxAck, OutboxLog, RejectedEnvelope } from './createOutboxLog.js';
+export type { PersistedState } from './createStateStore.js';
