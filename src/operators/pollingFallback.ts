@@ -17,11 +17,11 @@ import {
 import type { Observable, ObservableInput, OperatorFunction, SchedulerLike } from 'rxjs';
 
 /** The way a value reached the client. */
-export type Transport = 'websocket' | 'polling';
+export type DeliveryTransport = 'websocket' | 'polling';
 
-/** A value tagged with the {@link Transport} that delivered it. */
+/** A value tagged with the {@link DeliveryTransport} that delivered it. */
 export interface Delivered<T> {
-  transport: Transport;
+  transport: DeliveryTransport;
   value: T;
 }
 
