@@ -1,0 +1,33 @@
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import type { ConnectionState } from '../protocol/connection.js';
+
+/** The client's one place for the link's state; every change is a new object. */
+export interface ConnectionStore {
+  readonly state$: Observable<ConnectionState>;
+  get(): ConnectionState;
+  patch(change: Partial<ConnectionState>): void;
+  /** Notes a message at `now`, publishing at most once per `resolution` ms to keep the hot path cheap. */
+  touch(now: number): void;
+  complete(): void;
+}
+
+/** Resolution of `lastMessageAt`: a UI shows "last message 3 s ago", not milliseconds. */
+const TOUCH_RESOLUTION = 1000;
+
+/** Creates the store, `disconnected` over no transport. */
+export function createConnectionStore(): ConnectionStore {
+  const subject = new BehaviorSubject<ConnectionState>({ status: 'disconnected', transport: 'none', reconnectAttempts: 0 });
+  let lastTouch = -Infinity;
+  const patch = (change: Partial<ConnectionState>) => subject.next({ ...subject.value, ...change });
+  return {
+    state$: subject.pipe(distinctUntilChanged()),
+    get: () => subject.value,
+    patch,
+    touch(now) {
+      if (now - lastTouch < TOUCH_RESOLUTION) return;
+      lastTouch = now;
+      patch({ lastMessageAt: new Date(now) });
+    },
+    complete: () => subject.complete(),
+  };
+}

@@ -1,0 +1,94 @@
+import { defer, Subject, type Observable } from 'rxjs';
+import type { ConnectionState } from '../protocol/connection.js';
+import type { WebSocketEvent } from '../protocol/events.js';
+import type { JobKind } from '../protocol/resources.js';
+import { createConnectionStore } from './createConnectionStore.js';
+import { createJobFeed, type JobFeed } from './createJobFeed.js';
+import { createLink } from './createLink.js';
+import type { JobState } from './JobState.js';
+import type { JobStreamsError } from './JobStreamsError.js';
+import type { JobStreamsOptions } from './JobStreamsOptions.js';
+import { resolveOptions } from './resolveOptions.js';
+
+/** The streams of one jobstream client. Everything is lazy: nothing connects until subscribed. */
+export interface JobStreams {
+  /**
+   * Validated events of a generation, in order, ending after its terminal event. Progress is
+   * throttled and never goes backwards; each clip and the terminal event arrive exactly once.
+   */
+  generationProgress$(id: string): Observable<WebSocketEvent>;
+  /** Like {@link generationProgress$}, for a composition (`encoding_progress`, `completed`, `error`). */
+  compositionProgress$(id: string): Observable<WebSocketEvent>;
+  /** A generation's events folded into a {@link JobState}; replays the latest to late subscribers. */
+  generationState$(id: string): Observable<JobState>;
+  /** A composition's events folded into a {@link JobState}. */
+  compositionState$(id: string): Observable<JobState>;
+  /** The link's state; watching it does not open a connection. */
+  readonly connectionState$: Observable<ConnectionState>;
+  /** Problems the streams recovered from: refused payloads, failed polls, unanswered subscribes. */
+  readonly errors$: Observable<JobStreamsError>;
+  /** Retries the connection at once instead of waiting out the backoff. */
+  reconnect(): void;
+  /** Closes every socket, timer and listener; the streams complete and the client cannot be reused. */
+  dispose(): void;
+}
+
+/**
+ * Creates a client. Jobs of one client share one socket.io connection (one namespace each), and
+ * subscribers of one job share its namespace socket.
+ *
+ * @example
+ * const streams = createJobStreams({ url: 'https://api.example.com' });
+ * streams.generationState$('gen_123').subscribe((job) => render(job.percentage));
+ *
+ * @throws {TypeError} when an option is invalid (a URL that is not http(s)/ws(s), a negative delay, …).
+ */
+export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
+  const resolved = resolveOptions(options);
+  const store = createConnectionStore();
+  const errors = new Subject<JobStreamsError>();
+  const disposed = new Subject<void>();
+  const link = createLink(resolved, store, disposed);
+  const feeds = new Map<string, JobFeed>();
+  let isDisposed = false;
+
+  const feed = (kind: JobKind, id: string): JobFeed => {
+    if (isDisposed) throw new Error('jobstream: this client was disposed; create a new one with createJobStreams().');
+    if (typeof id !== 'string' || id.length === 0) throw new TypeError(`jobstream: a ${kind} id must be a non-empty string, got ${JSON.stringify(id)}.`);
+    const key = `${kind}:${id}`;
+    const existing = feeds.get(key);
+    if (existing) return existing;
+    const created: JobFeed = createJobFeed(kind, id, {
+        options: resolved,
+        link,
+        store,
+        report: (problem) => errors.next(problem),
+        disposed$: disposed,
+        onClose: () => feeds.get(key) === created && feeds.delete(key),
+      });
+    feeds.set(key, created);
+    return created;
+  };
+
+  return {
+    // Looked up at subscription, not at call: a feed forgotten after its linger must not be
+    // revived beside a newer one for the same job.
+    generationProgress$: (id) => defer(() => feed('generation', id).events$),
+    compositionProgress$: (id) => defer(() => feed('composition', id).events$),
+    generationState$: (id) => defer(() => feed('generation', id).state$),
+    compositionState$: (id) => defer(() => feed('composition', id).state$),
+    connectionState$: store.state$,
+    errors$: errors.asObservable(),
+    reconnect: link.reconnect,
+    dispose() {
+      if (isDisposed) return;
+      isDisposed = true;
+      disposed.next();
+      disposed.complete();
+      link.manager.engine?.close();
+      feeds.clear();
+      errors.complete();
+      store.complete();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import {
+  catchError,
+  concat,
+  defer,
+  distinctUntilChanged,
+  finalize,
+  ignoreElements,
+  merge,
+  type Observable,
+  of,
+  ReplaySubject,
+  share,
+  Subject,
+  switchMap,
+  takeUntil,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
+import type { Manager } from 'socket.io-client';
+import { heartbeat } from '../operators/heartbeat.js';
+import { retryBackoff } from '../operators/retryBackoff.js';
+import { ack$ } from '../transport/ack$.js';
+import { socket$ } from '../transport/socket$.js';
+import type { ConnectionStore } from './createConnectionStore.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+
+/** The client's one connection: a root socket that owns retries and the heartbeat. */
+export interface Link {
+  /**
+   * `true` while the root socket is connected, `false` while it is down. Subscribing holds the
+   * connection open; it closes `linger` ms after the last subscriber leaves.
+   */
+  readonly up$: Observable<boolean>;
+  readonly manager: Manager;
+  /** The X-Request-ID of the current handshake, sent again in each namespace's `auth`. */
+  requestId(): string;
+  /** Retries at once instead of waiting out the backoff. */
+  reconnect(): void;
+}
+
+/**
+ * Creates the link. socket.io's Manager is created with `reconnection: false`: RxJS owns retries
+ * here (one owner per mechanism), and job sockets follow `up$` rather than retrying on their own.
+ */
+export function createLink(options: ResolvedOptions, store: ConnectionStore, disposed$: Observable<unknown>): Link {
+  const { reconnection, heartbeat: beat, scheduler } = options;
+  const manager = options.io(options.url, {
+    path: options.path,
+    reconnection: false,
+    autoConnect: false,
+    transports: options.transports,
+    withCredentials: options.withCredentials,
+    timeout: options.ackTimeout,
+    extraHeaders: {},
+  });
+  const now = () => new Date(scheduler.now());
+  const wake = new Subject<void>();
+  let requestId = options.requestId();
+
+  const session$ = defer(() => {
+    // A fresh id per handshake; the header reaches Node and long-polling, `auth` every transport.
+    requestId = options.requestId();
+    manager.opts.extraHeaders = { 'X-Request-ID': requestId };
+    if (store.get().status !== 'error') store.patch({ status: 'connecting' });
+    return socket$(manager, '/', { auth: options.auth, requestId });
+  }).pipe(
+    switchMap((socket) => {
+      store.patch({ status: 'connected', transport: 'websocket', connectedAt: now(), nextRetryAt: undefined, lastError: undefined, reconnectAttempts: 0 });
+      const latency$ = of(socket).pipe(
+        heartbeat({ ping: (root) => ack$(root, 'heartbeat'), interval: beat.interval, timeout: beat.timeout, scheduler }),
+        tap((latencyMs) => store.patch({ latencyMs })),
+        ignoreElements(),
+      );
+      return concat(of(true), latency$);
+    }),
+    // Tell job sockets the link is down before the retry waits; the root socket's teardown then
+    // closes the shared engine, so a dead heartbeat also drops every namespace socket with it.
+    catchError((error: unknown) => {
+      store.patch({ status: 'disconnected', disconnectedAt: now(), lastError: error instanceof Error ? error : new Error(String(error)) });
+      return concat(of(false), throwError(() => error));
+    }),
+    retryBackoff({
+      maxAttempts: Infinity,
+      initialDelay: reconnection.delay,
+      maxDelay: reconnection.maxDelay,
+      jitter: reconnection.jitter,
+      random: options.random,
+      wake: merge(options.wake$, wake),
+      scheduler,
+      onRetry: ({ attempt, delay }) =>
+        store.patch({
+          status: attempt > reconnection.attempts ? 'error' : 'connecting',
+          reconnectAttempts: attempt,
+          nextRetryAt: new Date(scheduler.now() + delay),
+        }),
+    }),
+    distinctUntilChanged(),
+    takeUntil(disposed$),
+    finalize(() => store.patch({ status: 'disconnected', transport: 'none', nextRetryAt: undefined, reconnectAttempts: 0 })),
+    share({ connector: () => new ReplaySubject<boolean>(1), resetOnRefCountZero: () => timer(options.linger, scheduler) }),
+  );
+
+  return {
+    up$: session$,
+    manager,
+    requestId: () => requestId,
+    reconnect: () => wake.next(),
+  };
+}

@@ -1,0 +1,60 @@
+import { Observable } from 'rxjs';
+import { Socket, type Manager } from 'socket.io-client';
+import { ConnectionLostError } from './ConnectionLostError.js';
+
+/** Options of {@link socket$}. */
+export interface SocketConfig {
+  /**
+   * Called on every handshake, so a refreshed token is used on reconnect. The result is merged
+   * with `{ requestId }` and sent in the CONNECT packet.
+   * @default no credentials
+   */
+  auth?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** The handshake's request id, also sent in `auth` so every transport carries it. */
+  requestId: string;
+}
+
+/**
+ * A cold observable of one namespace socket on `manager`: subscribing connects it, the socket is
+ * emitted once connected, and unsubscribing disconnects it. A failed connect or a disconnection
+ * the client did not ask for errors with {@link ConnectionLostError}, so `retry` can take over.
+ *
+ * The root namespace (`/`) uses the manager's own socket; socket.io closes the shared connection
+ * when its last *registered* socket leaves, so job sockets are created outside that registry and
+ * the root socket alone decides when the connection closes.
+ *
+ * @example
+ * socket$(manager, '/ws/generations/gen_1', { requestId }).subscribe((socket) => …);
+ */
+export function socket$(manager: Manager, namespace: string, config: SocketConfig): Observable<Socket> {
+  const { auth = () => ({}), requestId } = config;
+  return new Observable<Socket>((subscriber) => {
+    const handshake = (callback: (data: object) => void) => {
+      // An auth provider that fails (an expired refresh token, say) fails this attempt only.
+      Promise.resolve()
+        .then(auth)
+        .then(
+          (credentials) => callback({ ...credentials, requestId }),
+          (cause: unknown) => subscriber.error(new ConnectionLostError('auth provider failed', namespace, { cause })),
+        );
+    };
+    const socket = namespace === '/' ? manager.socket('/', { auth: handshake }) : new Socket(manager, namespace, { auth: handshake });
+
+    const onConnect = () => subscriber.next(socket);
+    const onConnectError = (error: Error) =>
+      subscriber.error(new ConnectionLostError(error.message, namespace, { cause: error }));
+    const onDisconnect = (reason: string) => subscriber.error(new ConnectionLostError(reason, namespace));
+
+    socket.on('connect', onConnect);
+    socket.on('connect_error', onConnectError);
+    socket.on('disconnect', onDisconnect);
+    socket.connect();
+
+    return () => {
+      socket.off('connect', onConnect);
+      socket.off('connect_error', onConnectError);
+      socket.off('disconnect', onDisconnect);
+      socket.disconnect();
+    };
+  });
+}
