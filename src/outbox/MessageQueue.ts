@@ -1,0 +1,216 @@
+import { BehaviorSubject } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { MAX_ID_LENGTH } from '../protocol/events.js';
+import { createStorageSlot, type StorageSlot } from './createStorageSlot.js';
+import { decodeQueue } from './decodeQueue.js';
+import { encodeQueue } from './encodeQueue.js';
+import { normalizeData } from './normalizeData.js';
+import { DEFAULT_MESSAGE_QUEUE, type MessageQueueConfig } from './MessageQueueConfig.js';
+import { reportOnce } from './reportOnce.js';
+import { resolveStorage } from './resolveStorage.js';
+import { withDefaults } from './withDefaults.js';
+import type { DeadLetter } from './DeadLetter.js';
+import type { QueuedMessage } from './QueuedMessage.js';
+import type { StorageProblem } from './StorageProblem.js';
+
+/**
+ * The plan's offline message queue: FIFO, bounded, with TTL and retry counts, persisted to storage
+ * on every change and read back before every operation, so tabs on one storage see one queue.
+ * It stores; it never sends. The sender peeks, sends, then calls `remove` on ack or
+ * `incrementRetries` on failure, while holding the send lease (see `acquireSendLease`).
+ *
+ * @example
+ * const queue = new MessageQueue({ onDrop: (letter) => deadLetters.next(letter) });
+ * const id = queue.enqueue('cancel_job', { generation_id: 'g1' });
+ * queue.messages$.subscribe((waiting) => render(`${waiting.length} changes waiting to sync`));
+ */
+export class MessageQueue {
+  /** The queue's content, replayed on subscribe and emitted on every change (frozen copies). */
+  readonly messages$: Observable<readonly QueuedMessage[]>;
+
+  private queue: QueuedMessage[] = [];
+  /** What storage holds as far as we know; `undefined` when memory is ahead (a write failed). */
+  private stored: string | null | undefined = null;
+  private emitted = encodeQueue([]);
+  private readonly state = new BehaviorSubject<readonly QueuedMessage[]>(Object.freeze([]));
+  private readonly slot: StorageSlot;
+  private readonly report: (problem: StorageProblem) => void;
+  private readonly options: typeof DEFAULT_MESSAGE_QUEUE & Pick<MessageQueueConfig, 'onDrop'>;
+
+  constructor(config: MessageQueueConfig = {}) {
+    const options = withDefaults(DEFAULT_MESSAGE_QUEUE, config);
+    const { maxSize, maxRetries, ttl, key } = options;
+    if (!Number.isInteger(maxSize) || maxSize < 1) {
+      throw new RangeError('MessageQueue: maxSize must be an integer > 0.');
+    }
+    if (!(maxRetries >= 0)) throw new RangeError('MessageQueue: maxRetries must be >= 0 (Infinity never gives up).');
+    if (!(ttl > 0)) throw new RangeError('MessageQueue: ttl must be > 0 ms (Infinity keeps messages forever).');
+    this.options = options;
+    this.report = reportOnce(config.onProblem);
+    this.slot = createStorageSlot(resolveStorage(config.storage, this.report), key, this.report);
+    this.messages$ = this.state.asObservable();
+    this.reload();
+  }
+
+  /**
+   * Appends a message and returns its id at once.
+   * @throws TypeError for an event name the wire contract refuses, or data JSON cannot carry.
+   */
+  enqueue(event: string, data: unknown): string {
+    if (typeof event !== 'string' || event.length === 0 || event.length > MAX_ID_LENGTH) {
+      throw new TypeError(`MessageQueue: event must be a non-empty string of at most ${MAX_ID_LENGTH} characters.`);
+    }
+    const payload = normalizeData(data);
+    return this.transact(() => {
+      const id = this.options.generateId();
+      if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || this.indexOf(id) >= 0) {
+        throw new TypeError('MessageQueue: generateId must return a new, non-empty string each time.');
+      }
+      this.queue.push({ id, timestamp: new Date(this.options.scheduler.now()), event, data: payload, retries: 0 });
+      return id;
+    });
+  }
+
+  /** Removes and returns the oldest message, or `null` when empty. */
+  dequeue(): QueuedMessage | null {
+    return this.transact(() => {
+      const first = this.queue.shift();
+      return first ? copy(first) : null;
+    });
+  }
+
+  /** The oldest message without removing it, or `null` when empty: what the sender sends next. */
+  peek(): QueuedMessage | null {
+    return this.transact(() => (this.queue[0] ? copy(this.queue[0]) : null));
+  }
+
+  /** Removes a message, e.g. once the server acked it. Whether it was there. */
+  remove(id: string): boolean {
+    return this.transact(() => this.take((message) => message.id === id).length > 0);
+  }
+
+  /** Empties the queue at the caller's request (logout, say); expired messages are reported first. */
+  clear(): void {
+    this.transact(() => void (this.queue = []));
+  }
+
+  /** How many messages wait. */
+  size(): number {
+    return this.transact(() => this.queue.length);
+  }
+
+  /**
+   * Counts a failed attempt. Returns `false`, and drops the message to `onDrop('retries_exhausted',
+   * error)`, once it has been retried `maxRetries` times already; `false` too for an unknown id.
+   */
+  incrementRetries(id: string, error?: unknown): boolean {
+    return this.transact((dropped) => {
+      const index = this.indexOf(id);
+      const message = this.queue[index];
+      if (!message) return false;
+      if (message.retries >= this.options.maxRetries) {
+        dropped.push(letter(this.queue.splice(index, 1)[0] ?? message, 'retries_exhausted', error));
+        return false;
+      }
+      this.queue[index] = { ...message, retries: message.retries + 1 };
+      return true;
+    });
+  }
+
+  /** Drops a message the sender gave up on for good (e.g. refused by the server) to `onDrop('rejected')`. */
+  reject(id: string, error?: unknown): boolean {
+    return this.transact((dropped) => {
+      const taken = this.take((message) => message.id === id).map((message) => letter(message, 'rejected', error));
+      dropped.push(...taken);
+      return taken.length > 0;
+    });
+  }
+
+  /** Copies of all messages, oldest first. */
+  getAll(): QueuedMessage[] {
+    return this.transact(() => this.queue.map(copy));
+  }
+
+  /** Drops messages older than `maxAge` ms to `onDrop('expired')`. */
+  removeOldMessages(maxAge: number): void {
+    if (!(maxAge >= 0)) throw new RangeError(`MessageQueue: maxAge must be >= 0 ms, got ${maxAge}.`);
+    this.transact((dropped) => void dropped.push(...this.expire(maxAge)));
+  }
+
+  /**
+   * Re-reads storage, e.g. on a `storage` event from another tab. Every operation does this too;
+   * call it when nothing else would, so `messages$` shows the other tab's change. While a write has
+   * failed (quota), memory is kept and written again instead, since it holds what storage lacks.
+   */
+  reload(): void {
+    this.transact(() => undefined);
+  }
+
+  /** Every operation: adopt storage, sweep, change, bound, save, tell. */
+  private transact<T>(change: (dropped: DeadLetter[]) => T): T {
+    this.adopt();
+    const dropped = this.expire(this.options.ttl);
+    try {
+      return change(dropped);
+    } finally {
+      const excess = Math.max(0, this.queue.length - this.options.maxSize);
+      dropped.push(...this.queue.splice(0, excess).map((message) => letter(message, 'overflow')));
+      this.save();
+      this.deliver(dropped);
+    }
+  }
+
+  private adopt(): void {
+    if (this.stored === undefined) return;
+    const raw = this.slot.read();
+    if (raw === undefined || raw === this.stored) return;
+    this.stored = raw;
+    const decoded = raw === null ? { messages: [], corrupt: false } : decodeQueue(raw);
+    if (decoded.corrupt) this.report({ kind: 'corrupt' });
+    this.queue = decoded.messages;
+  }
+
+  private save(): void {
+    const raw = encodeQueue(this.queue);
+    if (raw !== this.stored) this.stored = this.slot.write(raw) ? raw : undefined;
+    if (raw === this.emitted) return;
+    this.emitted = raw;
+    this.state.next(Object.freeze(this.queue.map((message) => Object.freeze(copy(message)))));
+  }
+
+  /** After saving, so an `onDrop` that re-enters the queue finds it consistent; one throw hides no other drop. */
+  private deliver(dropped: readonly DeadLetter[]): void {
+    const failures = dropped.flatMap((dead) => {
+      try {
+        this.options.onDrop?.(dead);
+        return [];
+      } catch (error) {
+        return [error];
+      }
+    });
+    if (failures.length > 0) throw failures[0];
+  }
+
+  private expire(maxAge: number): DeadLetter[] {
+    const cutoff = this.options.scheduler.now() - maxAge;
+    return this.take((message) => message.timestamp.getTime() < cutoff).map((m) => letter(m, 'expired'));
+  }
+
+  private take(predicate: (message: QueuedMessage) => boolean): QueuedMessage[] {
+    const taken = this.queue.filter(predicate);
+    if (taken.length > 0) this.queue = this.queue.filter((message) => !predicate(message));
+    return taken;
+  }
+
+  private indexOf(id: string): number {
+    return this.queue.findIndex((message) => message.id === id);
+  }
+}
+
+function copy(message: QueuedMessage): QueuedMessage {
+  return { ...message, timestamp: new Date(message.timestamp.getTime()) };
+}
+
+function letter(message: QueuedMessage, reason: DeadLetter['reason'], error?: unknown): DeadLetter {
+  return error === undefined ? { message: copy(message), reason } : { message: copy(message), reason, error };
+}

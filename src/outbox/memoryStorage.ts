@@ -1,0 +1,20 @@
+import type { StorageLike } from './StorageLike.js';
+
+/**
+ * A {@link StorageLike} kept in memory: the fallback when `localStorage` is missing or refused
+ * (SSR, private mode), and a shared store for tests that simulate two tabs.
+ *
+ * @example
+ * const shared = memoryStorage();
+ * const tabA = new MessageQueue({ storage: shared });
+ * const tabB = new MessageQueue({ storage: shared }); // sees tabA's messages
+ */
+export function memoryStorage(): StorageLike {
+  // A Map, not a plain object: keys like `__proto__` must be data, never prototype access.
+  const items = new Map<string, string>();
+  return {
+    getItem: (key) => items.get(String(key)) ?? null,
+    setItem: (key, value) => void items.set(String(key), String(value)),
+    removeItem: (key) => void items.delete(String(key)),
+  };
+}

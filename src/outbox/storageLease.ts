@@ -1,0 +1,71 @@
+import { defer, distinctUntilChanged, exhaustMap, finalize, map, of, startWith, timer } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
+import * as v from 'valibot';
+import { createStorageSlot } from './createStorageSlot.js';
+import type { StorageLike } from './StorageLike.js';
+import type { StorageProblem } from './StorageProblem.js';
+
+/** Options of {@link storageLease}, all resolved by `acquireSendLease`. */
+export interface StorageLeaseConfig {
+  storage: StorageLike;
+  key: string;
+  ownerId: string;
+  leaseTtl: number;
+  settleDelay: number;
+  scheduler: SchedulerLike;
+  report: (problem: StorageProblem) => void;
+}
+
+const LeaseRecordSchema = v.strictObject({
+  owner: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+  expiresAt: v.pipe(v.number(), v.finite()),
+});
+
+/**
+ * A lease in shared storage, for browsers without Web Locks: the record `{ owner, expiresAt }`
+ * under `key`, renewed every `leaseTtl / 3` while held and removed on unsubscribe. Another owner's
+ * record is taken over only once expired (its tab died without releasing). A claim is read back
+ * after `settleDelay`: storage has no compare-and-set, so when two tabs claim at once the last
+ * write wins and the other sees it lost. Emits `false`, then `true` while held, `false` if lost.
+ *
+ * When storage cannot be read or written at all, it holds: refusing would strand every message,
+ * while a duplicate send is harmless because the server dedupes by id.
+ */
+export function storageLease(config: StorageLeaseConfig): Observable<boolean> {
+  const { storage, key, ownerId, leaseTtl, settleDelay, scheduler, report } = config;
+  return defer(() => {
+    const slot = createStorageSlot(storage, key, report);
+    const read = (): v.InferOutput<typeof LeaseRecordSchema> | null | undefined => {
+      const raw = slot.read();
+      if (raw === undefined || raw === null) return raw;
+      const parsed = v.safeParse(LeaseRecordSchema, parseJson(raw));
+      if (parsed.success) return parsed.output;
+      report({ kind: 'corrupt' });
+      return null;
+    };
+    const ours = (): boolean => read()?.owner === ownerId;
+    const attempt = (): Observable<boolean> => {
+      const record = read();
+      const now = scheduler.now();
+      if (record === undefined) return of(true);
+      if (record !== null && record.owner !== ownerId && record.expiresAt > now) return of(false);
+      if (!slot.write(JSON.stringify({ owner: ownerId, expiresAt: now + leaseTtl }))) return of(true);
+      // A renewal of our own record needs no settle: a rival only writes over an expired record.
+      return record?.owner === ownerId ? of(ours()) : timer(settleDelay, scheduler).pipe(map(ours));
+    };
+    return timer(0, leaseTtl / 3, scheduler).pipe(
+      exhaustMap(attempt),
+      startWith(false),
+      distinctUntilChanged(),
+      finalize(() => ours() && slot.remove()),
+    );
+  });
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
