@@ -130,14 +130,17 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
       ),
       finalize(() => subscribed.next(false)),
       // A namespace refused while the link is up (the server restarting a worker, say) retries on
-      // its own; when the link itself drops, `up$` ends this session instead.
+      // its own; when the link itself drops, `root$` ends this session instead.
       retryBackoff({ maxAttempts: Infinity, initialDelay: options.reconnection.delay, maxDelay: options.reconnection.maxDelay, random: options.random, scheduler }),
     );
 
   const core$ = defer(() => {
     const subscribed = new BehaviorSubject(false);
-    return link.up$.pipe(
+    const linkUp$ = link.root$.pipe(
+      map((root) => root !== null),
       distinctUntilChanged(),
+    );
+    return linkUp$.pipe(
       switchMap((up) => (up ? session$(subscribed) : EMPTY)),
       pollingFallback({ socketUp$: subscribed, poll, ...options.polling, scheduler }),
       map(({ transport: via, value }) => {

@@ -5,6 +5,9 @@ import type { JobKind } from '../protocol/resources.js';
 import { createConnectionStore } from './createConnectionStore.js';
 import { createJobFeed, type JobFeed } from './createJobFeed.js';
 import { createLink } from './createLink.js';
+import { createOutbox } from './createOutbox.js';
+import type { DeadLetter } from '../outbox/DeadLetter.js';
+import type { QueuedMessage } from '../outbox/QueuedMessage.js';
 import type { JobState } from './JobState.js';
 import type { JobStreamsError } from './JobStreamsError.js';
 import type { JobStreamsOptions } from './JobStreamsOptions.js';
@@ -27,6 +30,19 @@ export interface JobStreams {
   readonly connectionState$: Observable<ConnectionState>;
   /** Problems the streams recovered from: refused payloads, failed polls, unanswered subscribes. */
   readonly errors$: Observable<JobStreamsError>;
+  /**
+   * Queues a message for the server and returns its id at once. It is sent over the socket when
+   * the link is up (now, or after a reconnect or a reload), in order, and removed when the server
+   * acks its id; see {@link deadLetters$} for what could not be delivered.
+   *
+   * Delivery is at least once on the wire and exactly once in effect when the server ignores an
+   * id it has already acted on (the reference server does).
+   */
+  send(event: string, data?: unknown): string;
+  /** The messages waiting to be sent, oldest first, e.g. for "3 changes waiting to sync". */
+  readonly outbox$: Observable<readonly QueuedMessage[]>;
+  /** Messages that left the outbox undelivered: overflow, expiry, retries exhausted or refused. */
+  readonly deadLetters$: Observable<DeadLetter>;
   /** Retries the connection at once instead of waiting out the backoff. */
   reconnect(): void;
   /** Closes every socket, timer and listener; the streams complete and the client cannot be reused. */
@@ -50,6 +66,7 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const disposed = new Subject<void>();
   const link = createLink(resolved, store, disposed);
   const feeds = new Map<string, JobFeed>();
+  const outbox = createOutbox(resolved, link, (problem) => errors.next(problem));
   let isDisposed = false;
 
   const feed = (kind: JobKind, id: string): JobFeed => {
@@ -79,12 +96,19 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
     compositionState$: (id) => defer(() => feed('composition', id).state$),
     connectionState$: store.state$,
     errors$: errors.asObservable(),
+    send(event, data = null) {
+      if (isDisposed) throw new Error('jobstream: this client was disposed; create a new one with createJobStreams().');
+      return outbox.send(event, data);
+    },
+    outbox$: outbox.messages$,
+    deadLetters$: outbox.deadLetters$,
     reconnect: link.reconnect,
     dispose() {
       if (isDisposed) return;
       isDisposed = true;
       disposed.next();
       disposed.complete();
+      outbox.dispose();
       link.manager.engine?.close();
       feeds.clear();
       errors.complete();

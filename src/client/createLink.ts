@@ -17,7 +17,7 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import type { Manager } from 'socket.io-client';
+import type { Manager, Socket } from 'socket.io-client';
 import { heartbeat } from '../operators/heartbeat.js';
 import { retryBackoff } from '../operators/retryBackoff.js';
 import { ack$ } from '../transport/ack$.js';
@@ -28,10 +28,10 @@ import type { ResolvedOptions } from './resolveOptions.js';
 /** The client's one connection: a root socket that owns retries and the heartbeat. */
 export interface Link {
   /**
-   * `true` while the root socket is connected, `false` while it is down. Subscribing holds the
+   * The root socket while it is connected, `null` while it is down. Subscribing holds the
    * connection open; it closes `linger` ms after the last subscriber leaves.
    */
-  readonly up$: Observable<boolean>;
+  readonly root$: Observable<Socket | null>;
   readonly manager: Manager;
   /** The X-Request-ID of the current handshake, sent again in each namespace's `auth`. */
   requestId(): string;
@@ -72,13 +72,13 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
         tap((latencyMs) => store.patch({ latencyMs })),
         ignoreElements(),
       );
-      return concat(of(true), latency$);
+      return concat(of(socket), latency$);
     }),
-    // Tell job sockets the link is down before the retry waits; the root socket's teardown then
+    // Tell job sockets and the outbox the link is down before the retry waits; the root socket's teardown then
     // closes the shared engine, so a dead heartbeat also drops every namespace socket with it.
     catchError((error: unknown) => {
       store.patch({ status: 'disconnected', disconnectedAt: now(), lastError: error instanceof Error ? error : new Error(String(error)) });
-      return concat(of(false), throwError(() => error));
+      return concat(of(null), throwError(() => error));
     }),
     retryBackoff({
       maxAttempts: Infinity,
@@ -98,11 +98,11 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     distinctUntilChanged(),
     takeUntil(disposed$),
     finalize(() => store.patch({ status: 'disconnected', transport: 'none', nextRetryAt: undefined, reconnectAttempts: 0 })),
-    share({ connector: () => new ReplaySubject<boolean>(1), resetOnRefCountZero: () => timer(options.linger, scheduler) }),
+    share({ connector: () => new ReplaySubject<Socket | null>(1), resetOnRefCountZero: () => timer(options.linger, scheduler) }),
   );
 
   return {
-    up$: session$,
+    root$: session$,
     manager,
     requestId: () => requestId,
     reconnect: () => wake.next(),

@@ -1,7 +1,9 @@
 import { asyncScheduler, EMPTY, filter, fromEvent, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { Manager, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { FetchLike } from '../transport/poll$.js';
-import type { JobStreamsOptions } from './JobStreamsOptions.js';
+import type { JobStreamsOptions, OutboxOptions } from './JobStreamsOptions.js';
+import type { LockManagerLike } from '../outbox/LockManagerLike.js';
+import type { StorageLike } from '../outbox/StorageLike.js';
 
 /** Defaults of {@link JobStreamsOptions}. */
 export const DEFAULT_JOB_STREAMS = {
@@ -15,6 +17,7 @@ export const DEFAULT_JOB_STREAMS = {
   ackTimeout: 10_000,
   withCredentials: false,
   transports: ['websocket', 'polling'],
+  outbox: { maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 },
 } as const;
 
 /** {@link JobStreamsOptions} with every default applied and checked. */
@@ -38,6 +41,9 @@ export interface ResolvedOptions {
   scheduler: SchedulerLike;
   random: () => number;
   wake$: Observable<unknown>;
+  outbox: Required<OutboxOptions>;
+  storage: StorageLike | undefined;
+  locks: LockManagerLike | null | undefined;
 }
 
 /**
@@ -67,6 +73,9 @@ export function resolveOptions(options: JobStreamsOptions = {}): ResolvedOptions
     scheduler: options.scheduler ?? asyncScheduler,
     random,
     wake$: options.wake$ ?? pageWake$(),
+    outbox: { ...DEFAULT_JOB_STREAMS.outbox, key: `jobstream:outbox:v1:${url}`, ...options.outbox },
+    storage: options.storage,
+    locks: options.locks,
   };
   checkDurations(resolved);
   return resolved;
@@ -119,7 +128,7 @@ function randomId(random: () => number): string {
   return Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('-');
 }
 
-function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout }: ResolvedOptions): void {
+function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout, outbox }: ResolvedOptions): void {
   const durations = {
     'reconnection.delay': reconnection.delay,
     'reconnection.maxDelay': reconnection.maxDelay,
@@ -131,6 +140,7 @@ function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttl
     throttle,
     linger,
     ackTimeout,
+    'outbox.ackTimeout': outbox.ackTimeout,
   };
   for (const [name, value] of Object.entries(durations)) {
     if (!(value >= 0 && value < Infinity)) {

@@ -28,6 +28,10 @@ export interface ServerControl {
   stopHeartbeatAcks(): void;
   /** Acks `heartbeat` again. */
   resumeHeartbeatAcks(): void;
+  /** Still applies outbound `message`s (once per id) but never acks them, as if acks were lost. */
+  stopMessageAcks(): void;
+  /** Acks outbound `message`s again. */
+  resumeMessageAcks(): void;
   /** Freezes a job: it sends nothing and its snapshot stays as it is. */
   stall(id: string): boolean;
   /** Lets a stalled job go on from where it stopped. */

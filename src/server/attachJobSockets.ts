@@ -36,6 +36,8 @@ export interface JobSockets {
   readonly requestIds: string[];
   /** Whether `heartbeat` is acked; `false` simulates a link that went silent. */
   heartbeatAcks: boolean;
+  /** Whether outbound `message`s are acked; `false` simulates acks lost on the way back. */
+  messageAcks: boolean;
   /** Sockets currently subscribed to the job. */
   audience(id: string): number;
   /** Emits `event` with `payload` to the job's audience as is, bypassing the snapshot. */
@@ -64,6 +66,7 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     handshakes,
     requestIds,
     heartbeatAcks: true,
+    messageAcks: true,
     audience: (id) => audiences.get(id)?.size ?? 0,
     emitRaw(id, event, payload) {
       const audience = audiences.get(id) ?? new Set();
@@ -94,7 +97,7 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     socket.on('heartbeat', heartbeat);
     socket.on('message', (...args: unknown[]) => {
       const answer = outbox.deliver(args[0] === ackOf(args) ? undefined : args[0]);
-      ackOf(args)?.(answer);
+      if (sockets.messageAcks) ackOf(args)?.(answer);
     });
   });
 

@@ -140,6 +140,12 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     resumeHeartbeatAcks() {
       sockets.heartbeatAcks = true;
     },
+    stopMessageAcks() {
+      sockets.messageAcks = false;
+    },
+    resumeMessageAcks() {
+      sockets.messageAcks = true;
+    },
     stall: (id) => jobs.stall(id),
     resume: (id) => jobs.resume(id),
     sendMalformed: (id, event, payload) => sockets.emitRaw(id, event, payload),

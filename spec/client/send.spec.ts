@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { firstValueFrom, filter } from 'rxjs';
+import type { DeadLetter } from '../../src/outbox/index.js';
+import { memoryStorage } from '../../src/outbox/index.js';
+import { FakeLockManager } from '../outbox/FakeLockManager.js';
+import { startHarness, type Harness } from '../helpers/liveClient.js';
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+const ids = (envelopes: readonly { id: string }[]) => envelopes.map(({ id }) => id);
+const duplicates = (values: readonly string[]) => values.filter((value, index) => values.indexOf(value) !== index);
+
+describe('createJobStreams send()', () => {
+  describe('while the socket is down', () => {
+    it('should deliver 100 messages once each and in order after reconnect', async () => {
+      const { server } = harness;
+      server.control.stopSocket();
+      const client = harness.client({ storage: memoryStorage() });
+      const sent = Array.from({ length: 100 }, (_, n) => client.send('note', { n }));
+      expect(new Set(sent).size).toBe(100);
+      const waiting = await firstValueFrom(client.outbox$);
+      expect(waiting).toHaveLength(100);
+      expect(server.control.outbox.received).toHaveLength(0);
+
+      server.control.startSocket();
+      await vi.waitFor(() => expect(server.control.outbox.applied).toHaveLength(100), { timeout: 5000 });
+      await vi.waitFor(async () => expect(await firstValueFrom(client.outbox$)).toHaveLength(0));
+      expect(ids(server.control.outbox.applied)).toEqual(sent);
+      expect(duplicates(ids(server.control.outbox.received))).toEqual([]);
+    });
+  });
+
+  describe('when socket.io restarts mid-flush', () => {
+    it('should lose none and act on none twice', async () => {
+      const { server } = harness;
+      const client = harness.client({ storage: memoryStorage(), outbox: { maxSize: 200 } });
+      const sent = Array.from({ length: 200 }, (_, n) => client.send('note', { n }));
+      await vi.waitFor(() => expect(server.control.outbox.received.length).toBeGreaterThan(20));
+      server.control.stopSocket();
+      const appliedDuringOutage = server.control.outbox.applied.length;
+      expect(appliedDuringOutage).toBeLessThan(200);
+      server.control.startSocket();
+
+      await vi.waitFor(() => expect(server.control.outbox.applied).toHaveLength(200), { timeout: 8000 });
+      expect(ids(server.control.outbox.applied)).toEqual(sent);
+    });
+  });
+
+  describe('after a reload', () => {
+    it('should send what the previous page left in storage', async () => {
+      const { server } = harness;
+      const storage = memoryStorage();
+      server.control.stopSocket();
+      const before = harness.client({ storage });
+      const id = server.jobs.startGeneration({ clips: 50, stepMs: 100 });
+      const sent = before.send('cancel', { generation_id: id });
+      before.dispose();
+
+      const after = harness.client({ storage });
+      expect((await firstValueFrom(after.outbox$)).map((message) => message.id)).toEqual([sent]);
+      server.control.startSocket();
+
+      await vi.waitFor(() => expect(server.jobs.get(id)?.status).toBe('cancelled'), { timeout: 5000 });
+      expect(ids(server.control.outbox.applied)).toEqual([sent]);
+    });
+  });
+
+  describe('with two tabs on one storage', () => {
+    it.each([
+      ['a storage lease', () => null],
+      ['Web Locks', () => new FakeLockManager()],
+    ])('should deliver each message once on the wire with %s', async (_, makeLocks) => {
+      const { server } = harness;
+      const storage = memoryStorage();
+      const locks = makeLocks();
+      server.control.stopSocket();
+      const tabs = [harness.client({ storage, locks }), harness.client({ storage, locks })];
+      const sent = Array.from({ length: 40 }, (_, n) => tabs[n % 2]!.send('note', { n }));
+      server.control.startSocket();
+
+      await vi.waitFor(() => expect(server.control.outbox.applied).toHaveLength(40), { timeout: 8000 });
+      expect(duplicates(ids(server.control.outbox.received))).toEqual([]);
+      expect(new Set(ids(server.control.outbox.applied))).toEqual(new Set(sent));
+    });
+  });
+
+  describe('when acks never come', () => {
+    it('should dead-letter the message after maxRetries resends, applied once by the server', async () => {
+      const { server } = harness;
+      server.control.stopMessageAcks();
+      const client = harness.client({ storage: memoryStorage(), outbox: { ackTimeout: 100, maxRetries: 2 } });
+      const dead = firstValueFrom(client.deadLetters$);
+      const id = client.send('note', { n: 1 });
+
+      const letter: DeadLetter = await dead;
+      expect(letter).toMatchObject({ reason: 'retries_exhausted', message: { id } });
+      expect(ids(server.control.outbox.received)).toEqual([id, id, id]);
+      expect(ids(server.control.outbox.applied)).toEqual([id]);
+      expect(await firstValueFrom(client.outbox$)).toEqual([]);
+    });
+  });
+
+  describe('with overflow', () => {
+    it('should drop the oldest into deadLetters$, never silently', async () => {
+      const { server } = harness;
+      server.control.stopSocket();
+      const client = harness.client({ storage: memoryStorage(), outbox: { maxSize: 3 } });
+      const letters: DeadLetter[] = [];
+      client.deadLetters$.subscribe((letter) => letters.push(letter));
+      const sent = [1, 2, 3, 4, 5].map((n) => client.send('note', { n }));
+
+      expect(letters.map(({ reason, message }) => [reason, message.id])).toEqual([
+        ['overflow', sent[0]],
+        ['overflow', sent[1]],
+      ]);
+      server.control.startSocket();
+      await vi.waitFor(() => expect(ids(server.control.outbox.applied)).toEqual(sent.slice(2)), { timeout: 5000 });
+      await firstValueFrom(client.outbox$.pipe(filter((messages) => messages.length === 0)));
+    });
+  });
+});

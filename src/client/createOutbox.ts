@@ -1,0 +1,120 @@
+import {
+  catchError,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  exhaustMap,
+  filter,
+  map,
+  type Observable,
+  of,
+  repeat,
+  Subject,
+  switchMap,
+  takeUntil,
+  tap,
+  timeout,
+  timer,
+} from 'rxjs';
+import type { Socket } from 'socket.io-client';
+import { OutboundAckSchema } from '../protocol/messages.js';
+import { safeParse } from '../protocol/parse.js';
+import { backoffDelay } from '../operators/backoffDelay.js';
+import { acquireSendLease } from '../outbox/acquireSendLease.js';
+import type { DeadLetter } from '../outbox/DeadLetter.js';
+import { MessageQueue } from '../outbox/MessageQueue.js';
+import type { QueuedMessage } from '../outbox/QueuedMessage.js';
+import { ack$ } from '../transport/ack$.js';
+import type { Link } from './createLink.js';
+import type { JobStreamsError } from './JobStreamsError.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+
+/** The client's offline outbox. */
+export interface Outbox {
+  send(event: string, data: unknown): string;
+  readonly messages$: Observable<readonly QueuedMessage[]>;
+  readonly deadLetters$: Observable<DeadLetter>;
+  dispose(): void;
+}
+
+/** Thrown into `deadLetters$` when the server answers an envelope with `{ error }`. */
+export class MessageRejectedError extends Error {
+  override readonly name = 'MessageRejectedError';
+  constructor(readonly response: unknown) {
+    super(`The server refused the message: ${JSON.stringify(response)?.slice(0, 200)}`);
+  }
+}
+
+/**
+ * Sends queued messages over the root socket, one at a time and in order, while the link is up
+ * and this tab holds the send lease. Each message waits for its ack: an ack removes it, silence
+ * is retried with backoff up to `maxRetries`, a refusal dead-letters it. Nothing is emitted on a
+ * disconnected socket, so socket.io's own send buffer stays empty and a resend after reconnect
+ * carries the same id, which the server dedupes.
+ */
+export function createOutbox(options: ResolvedOptions, link: Link, report: (problem: JobStreamsError) => void): Outbox {
+  const { scheduler, outbox } = options;
+  const deadLetters = new Subject<DeadLetter>();
+  const disposed = new Subject<void>();
+  const onProblem = (problem: { kind: string; error?: unknown }) =>
+    report({ error: problem.error instanceof Error ? problem.error : new Error(`outbox storage: ${problem.kind}`) });
+  const queue = new MessageQueue({
+    maxSize: outbox.maxSize,
+    maxRetries: outbox.maxRetries,
+    ttl: outbox.ttl,
+    storage: options.storage,
+    key: outbox.key,
+    scheduler,
+    onDrop: (letter) => deadLetters.next(letter),
+    onProblem,
+  });
+
+  const deliver$ = (socket: Socket, message: QueuedMessage) =>
+    ack$(socket, 'message', { id: message.id, event: message.event, data: message.data }).pipe(
+      timeout({ first: outbox.ackTimeout, scheduler }),
+      tap((response) => {
+        if (safeParse(OutboundAckSchema, response, 'message', 'invalid_payload').ok) queue.remove(message.id);
+        else queue.reject(message.id, new MessageRejectedError(response));
+      }),
+      catchError((error: unknown) =>
+        queue.incrementRetries(message.id, error)
+          ? timer(backoffDelay(message.retries + 1, { initialDelay: options.reconnection.delay, maxDelay: options.reconnection.maxDelay }), scheduler)
+          : EMPTY,
+      ),
+    );
+
+  // Drains until the queue is empty; `peek` re-reads storage, so another tab's sends are seen.
+  const drain$ = (socket: Socket) =>
+    defer(() => {
+      const message = queue.peek();
+      return message && socket.connected ? deliver$(socket, message) : EMPTY;
+    }).pipe(repeat({ delay: () => (queue.size() > 0 && socket.connected ? of(0) : EMPTY) }));
+
+  queue.messages$
+    .pipe(
+      map((messages) => messages.length > 0),
+      distinctUntilChanged(),
+      // Pending messages hold the link open; with none, the outbox lets it close.
+      switchMap((pending) => (pending ? link.root$ : of(null))),
+      switchMap((socket) =>
+        socket
+          ? acquireSendLease({ key: outbox.key, storage: options.storage, locks: options.locks, scheduler, onProblem }).pipe(
+              switchMap((held) => (held ? queue.messages$.pipe(filter((messages) => messages.length > 0), exhaustMap(() => drain$(socket))) : EMPTY)),
+            )
+          : EMPTY,
+      ),
+      takeUntil(disposed),
+    )
+    .subscribe();
+
+  return {
+    send: (event, data) => queue.enqueue(event, data),
+    messages$: queue.messages$,
+    deadLetters$: deadLetters.asObservable(),
+    dispose() {
+      disposed.next();
+      disposed.complete();
+      deadLetters.complete();
+    },
+  };
+}
