@@ -94,7 +94,7 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
   };
 
   const poll = () =>
-    poll$(resource, { fetch: options.fetch, scheduler, headers: { 'X-Request-ID': link.requestId() }, credentials: options.withCredentials ? 'include' : 'same-origin' }).pipe(
+    poll$(resource, { fetch: options.fetch, scheduler, random: options.random, headers: { 'X-Request-ID': link.requestId() }, credentials: options.withCredentials ? 'include' : 'same-origin' }).pipe(
       mergeMap(eventsFrom),
       catchError((error: unknown) => {
         if (error instanceof HttpError && error.status === 404) {
@@ -145,7 +145,7 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
       pollingFallback({ socketUp$: subscribed, poll, ...options.polling, scheduler }),
       map(({ transport: via, value }) => {
         transport = via;
-        if (via === 'polling' && store.get().status !== 'connected') store.patch({ transport: 'polling' });
+        if (via === 'polling' && store.get().transport === 'none') store.patch({ transport: 'polling' });
         store.touch(scheduler.now());
         return value;
       }),

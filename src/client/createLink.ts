@@ -62,7 +62,7 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     // A fresh id per handshake; the header reaches Node and long-polling, `auth` every transport.
     requestId = options.requestId();
     manager.opts.extraHeaders = { 'X-Request-ID': requestId };
-    if (store.get().status !== 'error') store.patch({ status: 'connecting' });
+    store.patch({ status: store.get().status === 'error' ? 'error' : 'connecting', nextRetryAt: undefined });
     return socket$(manager, '/', { auth: options.auth, requestId });
   }).pipe(
     switchMap((socket) => {
@@ -77,7 +77,13 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     // Tell job sockets and the outbox the link is down before the retry waits; the root socket's teardown then
     // closes the shared engine, so a dead heartbeat also drops every namespace socket with it.
     catchError((error: unknown) => {
-      store.patch({ status: 'disconnected', disconnectedAt: now(), lastError: error instanceof Error ? error : new Error(String(error)) });
+      store.patch({
+        // Once the attempts ran out the state stays `error` through every failed probe.
+        status: store.get().status === 'error' ? 'error' : 'disconnected',
+        transport: 'none',
+        disconnectedAt: now(),
+        lastError: error instanceof Error ? error : new Error(String(error)),
+      });
       return concat(of(null), throwError(() => error));
     }),
     retryBackoff({

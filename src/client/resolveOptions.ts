@@ -129,23 +129,27 @@ function randomId(random: () => number): string {
 }
 
 function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout, outbox }: ResolvedOptions): void {
-  const durations = {
-    'reconnection.delay': reconnection.delay,
-    'reconnection.maxDelay': reconnection.maxDelay,
+  // Periods and timeouts must be positive: 0 would ping, poll or time out in a busy loop.
+  const positive = {
     'heartbeat.interval': heartbeat.interval,
     'heartbeat.timeout': heartbeat.timeout,
     'polling.interval': polling.interval,
-    'polling.grace': polling.grace,
     idleTimeout,
-    throttle,
-    linger,
     ackTimeout,
     'outbox.ackTimeout': outbox.ackTimeout,
   };
-  for (const [name, value] of Object.entries(durations)) {
-    if (!(value >= 0 && value < Infinity)) {
-      throw new TypeError(`jobstream: \`${name}\` must be a number of ms of 0 or more, got ${value}.`);
-    }
+  const nonNegative = {
+    'reconnection.delay': reconnection.delay,
+    'reconnection.maxDelay': reconnection.maxDelay,
+    'polling.grace': polling.grace,
+    throttle,
+    linger,
+  };
+  for (const [name, value] of Object.entries(positive)) {
+    if (!(value > 0 && value < Infinity)) throw new TypeError(`jobstream: \`${name}\` must be a number of ms above 0, got ${value}.`);
+  }
+  for (const [name, value] of Object.entries(nonNegative)) {
+    if (!(value >= 0 && value < Infinity)) throw new TypeError(`jobstream: \`${name}\` must be a number of ms of 0 or more, got ${value}.`);
   }
   if (!(reconnection.attempts >= 0)) {
     throw new TypeError(`jobstream: \`reconnection.attempts\` must be 0 or more, got ${reconnection.attempts}.`);

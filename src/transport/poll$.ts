@@ -33,6 +33,8 @@ export interface PollConfig {
   credentials?: 'include' | 'same-origin' | 'omit';
   /** @default asyncScheduler */
   scheduler?: SchedulerLike;
+  /** Randomness of the retry jitter. @default Math.random */
+  random?: () => number;
 }
 
 /** Defaults of {@link PollConfig}. */
@@ -54,6 +56,7 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
     headers,
     credentials = DEFAULT_POLL.credentials,
     scheduler = asyncScheduler,
+    random,
   } = config;
   const once = new Observable<unknown>((subscriber) => {
     const controller = new AbortController();
@@ -83,6 +86,7 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
       maxDelay: retryDelay * 2 ** Math.max(0, tries - 2),
       shouldRetry: (error) => error instanceof HttpError && error.transient,
       scheduler,
+      ...(random && { random }),
     }),
   );
 }

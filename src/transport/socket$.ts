@@ -38,7 +38,10 @@ export function socket$(manager: Manager, namespace: string, config: SocketConfi
           (cause: unknown) => subscriber.error(new ConnectionLostError('auth provider failed', namespace, { cause })),
         );
     };
-    const socket = namespace === '/' ? manager.socket('/', { auth: handshake }) : new Socket(manager, namespace, { auth: handshake });
+    const socket = namespace === '/' ? manager.socket('/') : new Socket(manager, namespace);
+    // The manager caches its root socket, options and all: set this subscription's handshake, or a
+    // retry would send the first subscription's request id and report to a closed subscriber.
+    socket.auth = handshake;
 
     const onConnect = () => subscriber.next(socket);
     const onConnectError = (error: Error) =>
