@@ -1,3 +1,4 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -5,6 +6,8 @@ export default defineConfig({
     index: 'src/index.ts',
     operators: 'src/operators/index.ts',
     server: 'src/server/index.ts',
+    react: 'src/react/index.ts',
+    compat: 'src/compat/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -12,4 +15,8 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   treeshake: true,
+  async onSuccess() {
+    mkdirSync('dist/react', { recursive: true });
+    copyFileSync('src/react/styles.css', 'dist/react/styles.css');
+  },
 });

@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import { BehaviorSubject, defer, distinctUntilChanged, of, type Observable } from 'rxjs';
 import type { ConnectionState } from '../protocol/connection.js';
 
 /** The client's one place for the link's state; every change is a new object. */
@@ -18,9 +18,11 @@ const TOUCH_RESOLUTION = 1000;
 export function createConnectionStore(): ConnectionStore {
   const subject = new BehaviorSubject<ConnectionState>({ status: 'disconnected', transport: 'none', reconnectAttempts: 0 });
   let lastTouch = -Infinity;
+  let completed = false;
   const patch = (change: Partial<ConnectionState>) => subject.next({ ...subject.value, ...change });
   return {
-    state$: subject.pipe(distinctUntilChanged()),
+    // After `complete`, late subscribers still get the last state, then completion.
+    state$: defer(() => (completed ? of(subject.value) : subject.pipe(distinctUntilChanged()))),
     get: () => subject.value,
     patch,
     touch(now) {
@@ -28,6 +30,9 @@ export function createConnectionStore(): ConnectionStore {
       lastTouch = now;
       patch({ lastMessageAt: new Date(now) });
     },
-    complete: () => subject.complete(),
+    complete() {
+      completed = true;
+      subject.complete();
+    },
   };
 }

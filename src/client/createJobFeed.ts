@@ -93,8 +93,10 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
     return snapshotToEvents(seen, parsed.value);
   };
 
-  const poll = () =>
-    poll$(resource, { fetch: options.fetch, scheduler, random: options.random, headers: { 'X-Request-ID': link.requestId() }, credentials: options.withCredentials ? 'include' : 'same-origin' }).pipe(
+  const poll = () => {
+    // Say "polling" as soon as a poll goes out while the link is down, not when one brings news.
+    if (store.get().transport === 'none') store.patch({ transport: 'polling' });
+    return poll$(resource, { fetch: options.fetch, scheduler, random: options.random, headers: { 'X-Request-ID': link.requestId() }, credentials: options.withCredentials ? 'include' : 'same-origin' }).pipe(
       mergeMap(eventsFrom),
       catchError((error: unknown) => {
         if (error instanceof HttpError && error.status === 404) {
@@ -104,6 +106,7 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
         return EMPTY;
       }),
     );
+  };
 
   const liveEvents$ = (socket: Socket) =>
     new Observable<WebSocketEvent>((subscriber) => {
@@ -145,7 +148,6 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
       pollingFallback({ socketUp$: subscribed, poll, ...options.polling, scheduler }),
       map(({ transport: via, value }) => {
         transport = via;
-        if (via === 'polling' && store.get().transport === 'none') store.patch({ transport: 'polling' });
         store.touch(scheduler.now());
         return value;
       }),

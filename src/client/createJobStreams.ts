@@ -73,6 +73,7 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
     if (isDisposed) throw new Error('jobstream: this client was disposed; create a new one with createJobStreams().');
     if (typeof id !== 'string' || id.length === 0) throw new TypeError(`jobstream: a ${kind} id must be a non-empty string, got ${JSON.stringify(id)}.`);
     const key = `${kind}:${id}`;
+    outbox.start();
     const existing = feeds.get(key);
     if (existing) return existing;
     const created: JobFeed = createJobFeed(kind, id, {

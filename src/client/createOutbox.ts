@@ -32,6 +32,8 @@ import type { ResolvedOptions } from './resolveOptions.js';
 /** The client's offline outbox. */
 export interface Outbox {
   send(event: string, data: unknown): string;
+  /** Starts sending what storage holds; idempotent. */
+  start(): void;
   readonly messages$: Observable<readonly QueuedMessage[]>;
   readonly deadLetters$: Observable<DeadLetter>;
   dispose(): void;
@@ -90,7 +92,16 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
       return message && socket.connected ? deliver$(socket, message) : EMPTY;
     }).pipe(repeat({ delay: () => (queue.size() > 0 && socket.connected ? of(0) : EMPTY) }));
 
-  queue.messages$
+  // Started by the client's first use, not at creation: a client made during a render that React
+  // throws away must connect nothing, even with messages left in storage.
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    flush$.subscribe();
+  };
+
+  const flush$ = queue.messages$
     .pipe(
       map((messages) => messages.length > 0),
       distinctUntilChanged(),
@@ -104,12 +115,18 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
           : EMPTY,
       ),
       takeUntil(disposed),
-    )
-    .subscribe();
+    );
 
   return {
-    send: (event, data) => queue.enqueue(event, data),
-    messages$: queue.messages$,
+    send(event, data) {
+      start();
+      return queue.enqueue(event, data);
+    },
+    start,
+    messages$: defer(() => {
+      start();
+      return queue.messages$;
+    }),
     deadLetters$: deadLetters.asObservable(),
     dispose() {
       disposed.next();
