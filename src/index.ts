@@ -11,7 +11,15 @@ export type {
   ReconnectionOptions,
   HeartbeatOptions,
   PollingOptions,
+  OutboxOptions,
 } from './client/JobStreamsOptions.js';
+export type { DebugEntry } from './client/DebugEntry.js';
+export { MessageRejectedError } from './client/MessageRejectedError.js';
+export { memoryStorage } from './outbox/memoryStorage.js';
+export type { QueuedMessage } from './outbox/QueuedMessage.js';
+export type { DeadLetter } from './outbox/DeadLetter.js';
+export type { StorageLike } from './outbox/StorageLike.js';
+export type { LockManagerLike } from './outbox/LockManagerLike.js';
 export { DEFAULT_JOB_STREAMS } from './client/resolveOptions.js';
 export { configFromEnv, type JobStreamsEnv } from './client/configFromEnv.js';
 export { initialJobState, reduceJobState, type JobState } from './client/JobState.js';

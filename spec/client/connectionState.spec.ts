@@ -136,12 +136,18 @@ describe('connectionState$', () => {
       await vi.waitFor(() => expect(attempts.refused).toBeGreaterThanOrEqual(refusedAtError + 2), { timeout: 3000 });
       expect(latest(seen)?.reconnectAttempts).toBeGreaterThan(3);
       await vi.waitFor(() => expect(latest(seen)?.transport).toBe('polling'));
+      const pollingFrom = seen.length - 1;
       await vi.waitFor(() => expect(transports.at(-1)).toBe('polling'));
       const hits = server.control.restHits(id);
       await vi.waitFor(() => expect(server.control.restHits(id)).toBeGreaterThan(hits + 1));
       expect(statusStory(seen.slice(stoppedFrom + firstError))).not.toContain('connecting');
       // Each failed probe keeps the state in `error`: no flicker through `disconnected`.
       expect(statusStory(seen.slice(stoppedFrom + firstError))).not.toContain('disconnected');
+
+      // Failed probes while the job polls never flicker the transport back to `none`.
+      const refusedWhilePolling = attempts.refused;
+      await vi.waitFor(() => expect(attempts.refused).toBeGreaterThan(refusedWhilePolling));
+      expect(new Set(seen.slice(pollingFrom).map(({ state }) => state.transport))).toEqual(new Set(['polling']));
 
       server.control.startSocket();
 

@@ -382,10 +382,10 @@ describe('WebSocketManager', () => {
       const { server } = harness;
       const client = harness.client();
       const [a, b] = [create({}, { client }), create({}, { client })];
-      await Promise.all([a!.connect(`/ws/generations/${server.jobs.createGeneration()}`), b!.connect(`/ws/generations/${server.jobs.createGeneration()}`)]);
+      await Promise.all([a.connect(`/ws/generations/${server.jobs.createGeneration()}`), b.connect(`/ws/generations/${server.jobs.createGeneration()}`)]);
 
       expect(server.control.engineConnections()).toBe(1);
-      a!.dispose();
+      a.dispose();
       expect(() => client.send('still', {})).not.toThrow();
     });
   });

@@ -56,6 +56,8 @@ function CompositionProgress({ compositionId }: { compositionId: string }) {
   useEffect(() => {
     return WebSocketService.subscribeToComposition(compositionId, {
       onProgress: (data: EncodingProgressEvent['data']) => setPercentage(data.percentage),
+      // The plan's example, verbatim: its `any` is part of what must keep compiling.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-member-access
       onCompleted: (data: any) => setVideoUrl(data.video_url),
       onError: (data) => console.log('Error:', data.message),
     });
@@ -64,7 +66,7 @@ function CompositionProgress({ compositionId }: { compositionId: string }) {
   return <p>{videoUrl ? `Ready: ${videoUrl}` : `Encoding ${percentage}%`}</p>;
 }
 
-const logged = (label: string) => log.mock.calls.filter(([first]) => first === label).map(([, value]) => value);
+const logged = (label: string): unknown[] => log.mock.calls.filter(([first]) => first === label).map(([, value]): unknown => value);
 
 async function startWhenSubscribed(id: string): Promise<void> {
   await waitFor(() => expect(harness.server.control.namespaceSockets(id)).toBe(1));

@@ -23,7 +23,10 @@ export class FakeLockManager implements LockManagerLike {
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const { signal } = options;
-      if (signal?.aborted) return reject(new DOMException('aborted', 'AbortError'));
+      if (signal?.aborted) {
+        reject(new DOMException('aborted', 'AbortError'));
+        return;
+      }
       const queue = this.queue(name);
       const waiter: Waiter = {
         ignoresAbort: this.ignoreAbort,
@@ -36,8 +39,14 @@ export class FakeLockManager implements LockManagerLike {
           };
           queueMicrotask(() => {
             new Promise((run) => run(callback({ name, mode: 'exclusive' }))).then(
-              (value) => (release(), resolve(value)),
-              (error: unknown) => (release(), reject(error)),
+              (value) => {
+                release();
+                resolve(value);
+              },
+              (error: unknown) => {
+                release();
+                reject(error);
+              },
             );
           });
         },

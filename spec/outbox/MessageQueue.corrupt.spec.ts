@@ -66,6 +66,7 @@ describe('MessageQueue', () => {
   describe('with hostile storage', () => {
     afterEach(() => {
       // Undo any pollution so one failing case cannot mask or cause another.
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- removing what a failed case polluted
       for (const key of ['polluted', 'hacked']) delete (Object.prototype as Record<string, unknown>)[key];
     });
 

@@ -120,7 +120,8 @@ function run(queue: MessageQueue, op: Op, pickId: (pick: number) => string): unk
     case 'reject':
       return queue[op.kind](pickId(op.pick));
     case 'removeOldMessages':
-      return queue.removeOldMessages(op.maxAge);
+      queue.removeOldMessages(op.maxAge);
+      return undefined;
     case 'tick':
     case 'reopen':
       return undefined;

@@ -190,7 +190,9 @@ describe('MessageQueue', () => {
     it('should be called after the change is saved, so it may re-enter the queue', () => {
       const { open } = setupQueue({ maxSize: 1 });
       const queue: MessageQueue = open({
-        onDrop: ({ message }) => void (message.event === 'a' && queue.enqueue('replacement', null)),
+        onDrop: ({ message }) => {
+          if (message.event === 'a') queue.enqueue('replacement', null);
+        },
       });
       queue.enqueue('a', null);
       queue.enqueue('b', null);

@@ -38,8 +38,14 @@ export function spyStorage(inner: StorageLike = memoryStorage()) {
   };
   const storage: StorageLike = {
     getItem: (key) => (guard('getItem'), inner.getItem(key)),
-    setItem: (key, value) => (guard('setItem'), inner.setItem(key, value)),
-    removeItem: (key) => (guard('removeItem'), inner.removeItem(key)),
+    setItem: (key, value) => {
+      guard('setItem');
+      inner.setItem(key, value);
+    },
+    removeItem: (key) => {
+      guard('removeItem');
+      inner.removeItem(key);
+    },
   };
   return { storage, inner, calls, failures };
 }
@@ -49,8 +55,12 @@ export function mortalStorage(shared: StorageLike) {
   let alive = true;
   const storage: StorageLike = {
     getItem: (key) => (alive ? shared.getItem(key) : null),
-    setItem: (key, value) => void (alive && shared.setItem(key, value)),
-    removeItem: (key) => void (alive && shared.removeItem(key)),
+    setItem: (key, value) => {
+      if (alive) shared.setItem(key, value);
+    },
+    removeItem: (key) => {
+      if (alive) shared.removeItem(key);
+    },
   };
   return { storage, kill: () => void (alive = false) };
 }

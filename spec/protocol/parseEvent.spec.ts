@@ -10,7 +10,7 @@ import {
 } from '../../src/protocol/index.js';
 import { dangerousJsonText, validData, validEvent } from './arbitraries.js';
 
-const VALID: { [K in WebSocketEventType]: Record<string, unknown> } = {
+const VALID: Record<WebSocketEventType, Record<string, unknown>> = {
   progress: { step: 'rendering', clip_number: 2, total_clips: 5, percentage: 40, message: 'Clip 2 of 5' },
   clip_completed: { clip_id: 'clip_2', thumbnail_url: 'https://cdn.example.com/t/2.jpg', duration: 4.5 },
   status_change: { old_status: 'queued', new_status: 'processing', message: 'Started' },
@@ -257,13 +257,13 @@ describe('parseEvent', () => {
 
       function expectNoPollution(): void {
         expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeNames);
-        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-        expect(([] as unknown as Record<string, unknown>)['polluted']).toBeUndefined();
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        expect(([] as unknown as Record<string, unknown>).polluted).toBeUndefined();
       }
 
       function expectPlain(value: unknown): void {
         if (value === null || typeof value !== 'object') return;
-        const proto = Object.getPrototypeOf(value);
+        const proto: unknown = Object.getPrototypeOf(value);
         expect([Object.prototype, Array.prototype]).toContain(proto);
         expect('polluted' in value).toBe(false);
         for (const key of ['__proto__', 'constructor', 'prototype']) expect(Object.hasOwn(value, key)).toBe(false);

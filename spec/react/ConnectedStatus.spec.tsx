@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ConnectedStatus, JobProgress, JobStreamsProvider } from '../../src/react/index.js';
-import { rootHandshakes, useLiveHarness } from './helpers.js';
+import { rootHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 const shownStatus = () => screen.getByRole('status').closest('.jobstream-status')?.getAttribute('data-status');
 

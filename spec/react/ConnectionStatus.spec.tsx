@@ -37,7 +37,7 @@ describe('ConnectionStatus', () => {
   describe.each(STATES)('with status %s and isPolling %s', (status, isPolling, shown, text, reconnect) => {
     it(`should show "${text}" with data-status ${shown} and ${reconnect ? 'a' : 'no'} Reconnect button`, () => {
       const { container } = render(<ConnectionStatus status={status} isPolling={isPolling} onReconnect={() => {}} />);
-      expect(root(container).dataset['status']).toBe(shown);
+      expect(root(container).dataset.status).toBe(shown);
       const badge = screen.getByRole('status');
       expect(badge.textContent).toBe(text);
       expect(badge.getAttribute('aria-live')).toBe('polite');

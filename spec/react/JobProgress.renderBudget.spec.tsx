@@ -4,9 +4,9 @@ import { Profiler } from 'react';
 import { screen, waitFor } from '@testing-library/react';
 import type { ProgressEvent } from '../../src/protocol/index.js';
 import { JobProgress } from '../../src/react/index.js';
-import { renderWithClient, useLiveHarness } from './helpers.js';
+import { renderWithClient, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 const EVENTS = 2000;
 const PER_BATCH = 10;

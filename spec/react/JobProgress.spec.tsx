@@ -6,9 +6,9 @@ import type { JobStreams } from '../../src/client/createJobStreams.js';
 import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
 import { initialJobState, type JobState } from '../../src/client/JobState.js';
 import { JobProgress, JobStreamsProvider } from '../../src/react/index.js';
-import { renderWithClient, useLiveHarness } from './helpers.js';
+import { renderWithClient, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 const UNSAFE = ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', '//evil.example/x.mp4', 'vbscript:msgbox(1)'];
 
@@ -40,7 +40,7 @@ describe('JobProgress', () => {
       `/api/v1/thumbnails/${id}/1.svg`,
       `/api/v1/thumbnails/${id}/2.svg`,
     ]);
-    expect(screen.getAllByRole('listitem').map((item) => item.dataset['clipId'])).toEqual([`${id}_clip_1`, `${id}_clip_2`]);
+    expect(screen.getAllByRole('listitem').map((item) => item.dataset.clipId)).toEqual([`${id}_clip_1`, `${id}_clip_2`]);
     expect(document.querySelector('.jobstream-progress')?.getAttribute('data-status')).toBe('completed');
   });
 
@@ -58,7 +58,7 @@ describe('JobProgress', () => {
     renderWithClient(harness.current.client(), <JobProgress id={id} />);
 
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBeTruthy());
-    expect(screen.getByRole('alert').dataset['code']).toBe('GENERATION_FAILED');
+    expect(screen.getByRole('alert').dataset.code).toBe('GENERATION_FAILED');
     expect(document.querySelector('.jobstream-progress')?.getAttribute('data-status')).toBe('failed');
     expect(screen.getByText(/^Failed · /)).toBeTruthy();
     expect(screen.queryByRole('link')).toBeNull();

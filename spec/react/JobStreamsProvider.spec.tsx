@@ -5,9 +5,9 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import type { JobStreams } from '../../src/client/createJobStreams.js';
 import { JobProgress, JobStreamsProvider, useJobStreams } from '../../src/react/index.js';
 import { FAST } from '../helpers/liveClient.js';
-import { useLiveHarness } from './helpers.js';
+import { setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 afterEach(cleanup);
 
 /** Records every client the provider hands out. */

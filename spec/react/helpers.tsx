@@ -10,7 +10,7 @@ import { startHarness, type Harness } from '../helpers/liveClient.js';
  * A reference server (and its clients) per test, with testing-library's DOM cleanup, which does
  * not register itself because vitest globals are off. Unmounts before the server closes.
  */
-export function useLiveHarness(): { readonly current: Harness } {
+export function setupLiveHarness(): { readonly current: Harness } {
   const box = {} as { current: Harness };
   beforeEach(async () => {
     box.current = await startHarness();
@@ -21,6 +21,9 @@ export function useLiveHarness(): { readonly current: Harness } {
   });
   return box;
 }
+
+/** @deprecated Renamed {@link setupLiveHarness}: a vitest fixture, not a React hook. */
+export const useLiveHarness = setupLiveHarness;
 
 /** Renders `ui` under a provider of `client`. */
 export function renderWithClient(client: JobStreams, ui: ReactNode): RenderResult {

@@ -4,9 +4,9 @@ import { StrictMode } from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import { firstValueFrom } from 'rxjs';
 import { JobProgress, JobStreamsProvider, useConnectionState, useJobEvents } from '../../src/react/index.js';
-import { jobHandshakes, rootHandshakes, useLiveHarness } from './helpers.js';
+import { jobHandshakes, rootHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 const LINGER = 300;
 
 /** Everything a page would mount for one job, all of it subscribing. */

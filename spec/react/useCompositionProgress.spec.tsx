@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { JobStreamsProvider, useCompositionProgress } from '../../src/react/index.js';
-import { jobHandshakes, useLiveHarness } from './helpers.js';
+import { jobHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 describe('useCompositionProgress', () => {
   it('should fold a composition, frames included, into its final state over its own namespace', async () => {

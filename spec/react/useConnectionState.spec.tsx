@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { render, renderHook, waitFor } from '@testing-library/react';
 import type { ConnectionState } from '../../src/protocol/index.js';
 import { JobProgress, JobStreamsProvider, useConnectionState } from '../../src/react/index.js';
-import { rootHandshakes, useLiveHarness } from './helpers.js';
+import { rootHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 describe('useConnectionState', () => {
   it('should report disconnected and open nothing while no job is followed', () => {

@@ -5,9 +5,9 @@ import type { ReactNode } from 'react';
 import type { JobState } from '../../src/client/JobState.js';
 import type { JobStreams } from '../../src/client/createJobStreams.js';
 import { JobStreamsProvider, useGenerationProgress } from '../../src/react/index.js';
-import { jobHandshakes, useLiveHarness } from './helpers.js';
+import { jobHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 const providerOf = (client: JobStreams) =>
   function Wrapper({ children }: { children?: ReactNode }) {

@@ -5,9 +5,9 @@ import type { ReactNode } from 'react';
 import type { JobStreams } from '../../src/client/createJobStreams.js';
 import type { ProgressEvent } from '../../src/protocol/index.js';
 import { JobStreamsProvider, useJobEvents, type JobEventHandlers } from '../../src/react/index.js';
-import { jobHandshakes, rootHandshakes, useLiveHarness } from './helpers.js';
+import { jobHandshakes, rootHandshakes, setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 const providerOf = (client: JobStreams) =>
   function Wrapper({ children }: { children?: ReactNode }) {

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { JobStreamsProvider, useOutbox } from '../../src/react/index.js';
-import { useLiveHarness } from './helpers.js';
+import { setupLiveHarness } from './helpers.js';
 
-const harness = useLiveHarness();
+const harness = setupLiveHarness();
 
 describe('useOutbox', () => {
   it('should show a message waiting while the socket is down and drop it once the server acked it', async () => {

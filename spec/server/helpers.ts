@@ -63,7 +63,7 @@ export function ended(events: readonly { type: string; data: unknown }[]): boole
   const last = events.at(-1);
   if (!last) return false;
   if (last.type === 'completed') return true;
-  if (last.type === 'error') return (last.data as { recoverable: boolean }).recoverable === false;
+  if (last.type === 'error') return (last.data as { recoverable?: boolean }).recoverable === false;
   const status = (last.data as { new_status?: string }).new_status;
   return last.type === 'status_change' && (status === 'cancelled' || status === 'failed');
 }

@@ -32,7 +32,7 @@ describe('socket$', () => {
   };
   const connectedSocket = async (record: Watched): Promise<Socket> => {
     await vi.waitFor(() => expect(record.sockets).toHaveLength(1));
-    return record.sockets[0] as Socket;
+    return record.sockets[0]!;
   };
   const lostError = async (record: Watched): Promise<ConnectionLostError> => {
     await vi.waitFor(() => expect(record.error).toBeInstanceOf(ConnectionLostError));
@@ -47,6 +47,8 @@ describe('socket$', () => {
   });
   afterEach(async () => {
     for (const record of watched.splice(0)) record.subscription.unsubscribe();
+    // Typed as always there, `engine` is undefined until the first connect.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     manager.engine?.close();
     await server.close();
   });
@@ -231,7 +233,7 @@ describe('ack$', () => {
     let socket: Socket | undefined;
     subscriptions.push(socket$(manager, namespace, { requestId: 'req-ack' }).subscribe((connected) => (socket = connected)));
     await vi.waitFor(() => expect(socket).toBeDefined());
-    return socket as Socket;
+    return socket!;
   };
 
   beforeEach(async () => {

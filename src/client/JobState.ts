@@ -4,8 +4,11 @@ import type { Transport } from '../protocol/connection.js';
 
 /** Everything a progress UI shows for one job, folded from its events. */
 export interface JobState {
+  /** The job's id, as given to `generationState$(id)`. */
   id: string;
+  /** `generation` or `composition`. */
   kind: JobKind;
+  /** The latest status; `completed`, `failed` and `cancelled` are final. */
   status: JobStatus;
   /** 0 to 100, never decreasing. */
   percentage: number;
@@ -13,15 +16,21 @@ export interface JobState {
   step?: string;
   /** Latest human message from `progress` or `status_change`. */
   message?: string;
+  /** The clip being generated, 1-based (`progress.clip_number`). */
   clipNumber?: number;
+  /** Clips the generation will make (`progress.total_clips`). */
   totalClips?: number;
+  /** Frames a composition has encoded so far (`encoding_progress.frames_processed`). */
   framesProcessed?: number;
+  /** Frames of the whole composition (`encoding_progress.total_frames`). */
   totalFrames?: number;
   /** Seconds left, as the encoder estimates it. */
   estimatedRemaining?: number;
   /** Completed clips, each once, in completion order. */
   clips: ClipCompletedEvent['data'][];
+  /** The finished video (`completed.video_url`), checked to be http(s) or root-relative. */
   videoUrl?: string;
+  /** Its thumbnail (`completed.thumbnail_url`), checked likewise. */
   thumbnailUrl?: string;
   /** Final video length in seconds. */
   duration?: number;
@@ -47,7 +56,14 @@ export function reduceJobState(state: JobState, event: WebSocketEvent, transport
   switch (event.type) {
     case 'progress': {
       const { percentage, step, message, clip_number, total_clips } = event.data;
-      return { ...next, percentage: Math.max(state.percentage, percentage), step, message, clipNumber: clip_number, totalClips: total_clips };
+      return {
+        ...next,
+        percentage: Math.max(state.percentage, percentage),
+        step,
+        message,
+        clipNumber: clip_number,
+        totalClips: total_clips,
+      };
     }
     case 'encoding_progress': {
       const { percentage, frames_processed, total_frames, estimated_remaining } = event.data;

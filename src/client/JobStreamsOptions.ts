@@ -3,6 +3,7 @@ import type { Manager, ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { FetchLike } from '../transport/poll$.js';
 import type { LockManagerLike } from '../outbox/LockManagerLike.js';
 import type { StorageLike } from '../outbox/StorageLike.js';
+import type { DebugEntry } from './DebugEntry.js';
 
 /** Reconnection of the socket; see {@link JobStreamsOptions.reconnection}. */
 export interface ReconnectionOptions {
@@ -126,4 +127,13 @@ export interface JobStreamsOptions {
    * @default window `online` and document `visibilitychange` (to visible) events; none without a window
    */
   wake$?: Observable<unknown>;
+  /**
+   * Traces what the client does: connection transitions, retries (attempt, delay), switches
+   * between the websocket and REST polling, outbox activity, and payloads refused by validation.
+   * `true` logs to `console.debug` with a `[jobstream]` prefix; a function receives each
+   * {@link DebugEntry} instead (to filter it or send it to your own logger). Silent by default,
+   * and free then: no entry is even built. A function that throws is ignored.
+   * @default false
+   */
+  debug?: boolean | ((entry: DebugEntry) => void);
 }

@@ -2,14 +2,23 @@ import type { JobStreamsOptions } from './JobStreamsOptions.js';
 
 /** The plan's environment variables, as Vite exposes them on `import.meta.env`. */
 export interface JobStreamsEnv {
+  /** Socket.io server origin → `url`. */
   VITE_WS_URL?: string;
+  /** REST API origin → `apiUrl`. */
   VITE_API_URL?: string;
+  /** Failed attempts before `error` and polling → `reconnection.attempts`. */
   VITE_WS_RECONNECT_ATTEMPTS?: string;
+  /** First retry delay in ms → `reconnection.delay`. */
   VITE_WS_RECONNECT_DELAY?: string;
+  /** Ms of silence before a job is resynced → `idleTimeout`. */
   VITE_WS_TIMEOUT?: string;
+  /** Ms between heartbeat pings → `heartbeat.interval`. */
   VITE_WS_HEARTBEAT_INTERVAL?: string;
+  /** Ms between REST polls → `polling.interval`. */
   VITE_POLLING_INTERVAL?: string;
+  /** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`) → `polling.enabled`. */
   VITE_ENABLE_POLLING_FALLBACK?: string;
+  /** Any other variable of `import.meta.env`; ignored. */
   [name: string]: unknown;
 }
 
@@ -41,7 +50,8 @@ export function configFromEnv(env: JobStreamsEnv): JobStreamsOptions {
     const value = text(name);
     if (value === undefined) return undefined;
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed < 0) throw new TypeError(`jobstream: ${name} must be a number of 0 or more, got "${value}".`);
+    if (!Number.isFinite(parsed) || parsed < 0)
+      throw new TypeError(`jobstream: ${name} must be a number of 0 or more, got "${value}".`);
     return parsed;
   };
   const flag = (name: keyof JobStreamsEnv & string) => {

@@ -1,6 +1,5 @@
 import {
   BehaviorSubject,
-  catchError,
   concat,
   defer,
   distinctUntilChanged,
@@ -12,7 +11,6 @@ import {
   merge,
   mergeMap,
   Observable,
-  of,
   ReplaySubject,
   scan,
   share,
@@ -41,10 +39,11 @@ import { retryBackoff } from '../operators/retryBackoff.js';
 import { throttleProgress } from '../operators/throttleProgress.js';
 import { untilTerminal } from '../operators/untilTerminal.js';
 import { ack$ } from '../transport/ack$.js';
-import { HttpError } from '../transport/HttpError.js';
-import { poll$ } from '../transport/poll$.js';
+import { ValidationError } from '../protocol/ValidationError.js';
 import { socket$ } from '../transport/socket$.js';
 import type { ConnectionStore } from './createConnectionStore.js';
+import { createJobPoll } from './createJobPoll.js';
+import { describeError } from './describeError.js';
 import type { Link } from './createLink.js';
 import { initialJobState, reduceJobState, type JobState } from './JobState.js';
 import type { JobStreamsError } from './JobStreamsError.js';
@@ -74,11 +73,22 @@ export interface FeedContext {
  * events a fresh snapshot would give.
  */
 export function createJobFeed(kind: JobKind, id: string, context: FeedContext): JobFeed {
-  const { options, link, store, report } = context;
-  const { scheduler } = options;
+  const { options, link, store } = context;
+  const { scheduler, log } = options;
   const job = { kind, id };
+
+  const report = (problem: JobStreamsError) => {
+    const { error } = problem;
+    if (error instanceof ValidationError) {
+      log({
+        scope: 'job',
+        message: 'rejected payload',
+        data: { job, event: error.event, check: error.kind, path: error.path, reason: error.reason },
+      });
+    }
+    context.report(problem);
+  };
   const namespace = `/ws/${kind}s/${encodeURIComponent(id)}`;
-  const resource = `${options.apiUrl}/api/v1/${kind}s/${encodeURIComponent(id)}`;
   let seen: JobSnapshot = { id, status: 'queued' };
   let transport: Transport = 'none';
 
@@ -93,20 +103,7 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
     return snapshotToEvents(seen, parsed.value);
   };
 
-  const poll = () => {
-    // Say "polling" as soon as a poll goes out while the link is down, not when one brings news.
-    if (store.get().transport === 'none') store.patch({ transport: 'polling' });
-    return poll$(resource, { fetch: options.fetch, scheduler, random: options.random, headers: { 'X-Request-ID': link.requestId() }, credentials: options.withCredentials ? 'include' : 'same-origin' }).pipe(
-      mergeMap(eventsFrom),
-      catchError((error: unknown) => {
-        if (error instanceof HttpError && error.status === 404) {
-          return of<WebSocketEvent>({ type: 'error', data: { code: 'NOT_FOUND', message: `No ${kind} ${id}.`, recoverable: false } });
-        }
-        report({ error: error instanceof Error ? error : new Error(String(error)), job });
-        return EMPTY;
-      }),
-    );
-  };
+  const poll = createJobPoll({ options, link, store, job, eventsFrom, report });
 
   const liveEvents$ = (socket: Socket) =>
     new Observable<WebSocketEvent>((subscriber) => {
@@ -121,20 +118,33 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
 
   const session$ = (subscribed: BehaviorSubject<boolean>) =>
     socket$(link.manager, namespace, { auth: options.auth, requestId: link.requestId() }).pipe(
-      switchMap((socket) =>
-        merge(
+      switchMap((socket) => {
+        log({ scope: 'job', message: 'subscribing', data: { job, namespace } });
+        return merge(
           liveEvents$(socket),
           ack$(socket, 'subscribe', { type: 'subscribe', [`${kind}_id`]: id }).pipe(
             timeout({ first: options.ackTimeout, scheduler }),
-            tap(() => subscribed.next(true)),
+            tap(() => {
+              log({ scope: 'job', message: 'subscribed: resyncing from the ack snapshot', data: { job } });
+              poll.socketBack();
+              subscribed.next(true);
+            }),
             mergeMap(eventsFrom),
           ),
-        ),
-      ),
+        );
+      }),
       finalize(() => subscribed.next(false)),
       // A namespace refused while the link is up (the server restarting a worker, say) retries on
       // its own; when the link itself drops, `root$` ends this session instead.
-      retryBackoff({ maxAttempts: Infinity, initialDelay: options.reconnection.delay, maxDelay: options.reconnection.maxDelay, random: options.random, scheduler }),
+      retryBackoff({
+        maxAttempts: Infinity,
+        initialDelay: options.reconnection.delay,
+        maxDelay: options.reconnection.maxDelay,
+        random: options.random,
+        scheduler,
+        onRetry: ({ attempt, delay, error }) =>
+          log({ scope: 'job', message: 'namespace retry scheduled', data: { job, attempt, delay, error: describeError(error) } }),
+      }),
     );
 
   const core$ = defer(() => {
@@ -145,21 +155,28 @@ export function createJobFeed(kind: JobKind, id: string, context: FeedContext): 
     );
     return linkUp$.pipe(
       switchMap((up) => (up ? session$(subscribed) : EMPTY)),
-      pollingFallback({ socketUp$: subscribed, poll, ...options.polling, scheduler }),
+      pollingFallback({ socketUp$: subscribed, poll: poll.fallback, ...options.polling, scheduler }),
       map(({ transport: via, value }) => {
         transport = via;
         store.touch(scheduler.now());
         return value;
       }),
-      idleTimeout({ idle: options.idleTimeout, onIdle: poll, scheduler }),
+      idleTimeout({ idle: options.idleTimeout, onIdle: poll.idle, scheduler }),
       monotonicProgress(),
       options.throttle > 0 ? throttleProgress({ interval: options.throttle, scheduler }) : identity,
       untilTerminal(),
-      tap((event) => (seen = applyEvent(seen, event))),
+      tap({
+        next: (event) => (seen = applyEvent(seen, event)),
+        complete: () => log({ scope: 'job', message: 'ended', data: { job, status: seen.status } }),
+      }),
     );
   }).pipe(
     takeUntil(context.disposed$),
-    finalize(context.onClose),
+    finalize(() => {
+      log({ scope: 'job', message: 'closed', data: { job } });
+      poll.socketBack();
+      context.onClose();
+    }),
     share({ resetOnRefCountZero: () => timer(options.linger, scheduler) }),
   );
 

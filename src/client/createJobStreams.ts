@@ -43,8 +43,11 @@ export interface JobStreams {
   readonly outbox$: Observable<readonly QueuedMessage[]>;
   /** Messages that left the outbox undelivered: overflow, expiry, retries exhausted or refused. */
   readonly deadLetters$: Observable<DeadLetter>;
-  /** Retries the connection at once instead of waiting out the backoff. */
-  reconnect(): void;
+  /**
+   * Retries the connection at once instead of waiting out the backoff. Needs no `this`, so it
+   * can be passed as is, e.g. `onClick={streams.reconnect}`.
+   */
+  reconnect(this: void): void;
   /** Closes every socket, timer and listener; the streams complete and the client cannot be reused. */
   dispose(): void;
 }
@@ -71,19 +74,20 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
 
   const feed = (kind: JobKind, id: string): JobFeed => {
     if (isDisposed) throw new Error('jobstream: this client was disposed; create a new one with createJobStreams().');
-    if (typeof id !== 'string' || id.length === 0) throw new TypeError(`jobstream: a ${kind} id must be a non-empty string, got ${JSON.stringify(id)}.`);
+    if (typeof id !== 'string' || id.length === 0)
+      throw new TypeError(`jobstream: a ${kind} id must be a non-empty string, got ${JSON.stringify(id)}.`);
     const key = `${kind}:${id}`;
     outbox.start();
     const existing = feeds.get(key);
     if (existing) return existing;
     const created: JobFeed = createJobFeed(kind, id, {
-        options: resolved,
-        link,
-        store,
-        report: (problem) => errors.next(problem),
-        disposed$: disposed,
-        onClose: () => feeds.get(key) === created && feeds.delete(key),
-      });
+      options: resolved,
+      link,
+      store,
+      report: (problem) => errors.next(problem),
+      disposed$: disposed,
+      onClose: () => feeds.get(key) === created && feeds.delete(key),
+    });
     feeds.set(key, created);
     return created;
   };
@@ -110,6 +114,8 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
       disposed.next();
       disposed.complete();
       outbox.dispose();
+      // Typed as always there, `engine` is undefined until the first connect.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       link.manager.engine?.close();
       feeds.clear();
       errors.complete();

@@ -23,6 +23,7 @@ import { retryBackoff } from '../operators/retryBackoff.js';
 import { ack$ } from '../transport/ack$.js';
 import { socket$ } from '../transport/socket$.js';
 import type { ConnectionStore } from './createConnectionStore.js';
+import { describeError } from './describeError.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 
 /** The client's one connection: a root socket that owns retries and the heartbeat. */
@@ -36,7 +37,7 @@ export interface Link {
   /** The X-Request-ID of the current handshake, sent again in each namespace's `auth`. */
   requestId(): string;
   /** Retries at once instead of waiting out the backoff. */
-  reconnect(): void;
+  reconnect(this: void): void;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface Link {
  * here (one owner per mechanism), and job sockets follow `up$` rather than retrying on their own.
  */
 export function createLink(options: ResolvedOptions, store: ConnectionStore, disposed$: Observable<unknown>): Link {
-  const { reconnection, heartbeat: beat, scheduler } = options;
+  const { reconnection, heartbeat: beat, scheduler, log } = options;
   const manager = options.io(options.url, {
     path: options.path,
     reconnection: false,
@@ -63,10 +64,24 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     requestId = options.requestId();
     manager.opts.extraHeaders = { 'X-Request-ID': requestId };
     store.patch({ status: store.get().status === 'error' ? 'error' : 'connecting', nextRetryAt: undefined });
+    log({
+      scope: 'link',
+      message: 'connecting',
+      data: { url: options.url, path: options.path, requestId, attempt: store.get().reconnectAttempts },
+    });
     return socket$(manager, '/', { auth: options.auth, requestId });
   }).pipe(
     switchMap((socket) => {
-      store.patch({ status: 'connected', transport: 'websocket', connectedAt: now(), nextRetryAt: undefined, lastError: undefined, reconnectAttempts: 0 });
+      store.patch({
+        status: 'connected',
+        transport: 'websocket',
+        connectedAt: now(),
+        nextRetryAt: undefined,
+        lastError: undefined,
+        reconnectAttempts: 0,
+      });
+      // socket.io's own transport (`polling` here means engine.io long-polling, not REST polling).
+      log({ scope: 'link', message: 'connected', data: { requestId, engine: engineTransport(socket) } });
       const latency$ = of(socket).pipe(
         heartbeat({ ping: (root) => ack$(root, 'heartbeat'), interval: beat.interval, timeout: beat.timeout, scheduler }),
         tap((latencyMs) => store.patch({ latencyMs })),
@@ -77,14 +92,18 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     // Tell job sockets and the outbox the link is down before the retry waits; the root socket's teardown then
     // closes the shared engine, so a dead heartbeat also drops every namespace socket with it.
     catchError((error: unknown) => {
+      log({ scope: 'link', message: 'disconnected', data: { error: describeError(error) } });
       store.patch({
         // Once the attempts ran out the state stays `error` through every failed probe.
         status: store.get().status === 'error' ? 'error' : 'disconnected',
-        transport: 'none',
+        transport: store.downTransport(),
         disconnectedAt: now(),
         lastError: error instanceof Error ? error : new Error(String(error)),
       });
-      return concat(of(null), throwError(() => error));
+      return concat(
+        of(null),
+        throwError(() => error),
+      );
     }),
     retryBackoff({
       maxAttempts: Infinity,
@@ -92,18 +111,33 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
       maxDelay: reconnection.maxDelay,
       jitter: reconnection.jitter,
       random: options.random,
-      wake: merge(options.wake$, wake),
+      wake: merge(
+        options.wake$.pipe(tap(() => log({ scope: 'link', message: 'woken (online or tab visible): retrying now' }))),
+        wake,
+      ),
       scheduler,
-      onRetry: ({ attempt, delay }) =>
+      onRetry: ({ attempt, delay }) => {
+        log({ scope: 'link', message: 'retry scheduled', data: { attempt, delay } });
+        if (attempt === reconnection.attempts + 1) {
+          log({
+            scope: 'link',
+            message: 'attempts exhausted: status is error and polling carries the jobs; the socket is still probed',
+            data: { attempts: reconnection.attempts, probeEvery: reconnection.maxDelay },
+          });
+        }
         store.patch({
           status: attempt > reconnection.attempts ? 'error' : 'connecting',
           reconnectAttempts: attempt,
           nextRetryAt: new Date(scheduler.now() + delay),
-        }),
+        });
+      },
     }),
     distinctUntilChanged(),
     takeUntil(disposed$),
-    finalize(() => store.patch({ status: 'disconnected', transport: 'none', nextRetryAt: undefined, reconnectAttempts: 0 })),
+    finalize(() => {
+      log({ scope: 'link', message: 'closed' });
+      store.patch({ status: 'disconnected', transport: 'none', nextRetryAt: undefined, reconnectAttempts: 0 });
+    }),
     share({ connector: () => new ReplaySubject<Socket | null>(1), resetOnRefCountZero: () => timer(options.linger, scheduler) }),
   );
 
@@ -111,6 +145,14 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     root$: session$,
     manager,
     requestId: () => requestId,
-    reconnect: () => wake.next(),
+    reconnect: () => {
+      log({ scope: 'link', message: 'reconnect requested' });
+      wake.next();
+    },
   };
+}
+
+/** engine.io's transport under a connected socket: `websocket`, or `polling` for long-polling. */
+function engineTransport(socket: Socket): string | undefined {
+  return (socket.io as { engine?: { transport?: { name?: string } } }).engine?.transport?.name;
 }

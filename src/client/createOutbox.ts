@@ -26,7 +26,9 @@ import { MessageQueue } from '../outbox/MessageQueue.js';
 import type { QueuedMessage } from '../outbox/QueuedMessage.js';
 import { ack$ } from '../transport/ack$.js';
 import type { Link } from './createLink.js';
+import { describeError } from './describeError.js';
 import type { JobStreamsError } from './JobStreamsError.js';
+import { MessageRejectedError } from './MessageRejectedError.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 
 /** The client's offline outbox. */
@@ -39,14 +41,6 @@ export interface Outbox {
   dispose(): void;
 }
 
-/** Thrown into `deadLetters$` when the server answers an envelope with `{ error }`. */
-export class MessageRejectedError extends Error {
-  override readonly name = 'MessageRejectedError';
-  constructor(readonly response: unknown) {
-    super(`The server refused the message: ${JSON.stringify(response)?.slice(0, 200)}`);
-  }
-}
-
 /**
  * Sends queued messages over the root socket, one at a time and in order, while the link is up
  * and this tab holds the send lease. Each message waits for its ack: an ack removes it, silence
@@ -55,11 +49,17 @@ export class MessageRejectedError extends Error {
  * carries the same id, which the server dedupes.
  */
 export function createOutbox(options: ResolvedOptions, link: Link, report: (problem: JobStreamsError) => void): Outbox {
-  const { scheduler, outbox } = options;
+  const { scheduler, outbox, log, debugEnabled } = options;
   const deadLetters = new Subject<DeadLetter>();
   const disposed = new Subject<void>();
-  const onProblem = (problem: { kind: string; error?: unknown }) =>
+  const onProblem = (problem: { kind: string; error?: unknown }) => {
+    log({
+      scope: 'outbox',
+      message: 'storage problem',
+      data: { kind: problem.kind, ...(problem.error !== undefined && { error: describeError(problem.error) }) },
+    });
     report({ error: problem.error instanceof Error ? problem.error : new Error(`outbox storage: ${problem.kind}`) });
+  };
   const queue = new MessageQueue({
     maxSize: outbox.maxSize,
     maxRetries: outbox.maxRetries,
@@ -67,23 +67,50 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
     storage: options.storage,
     key: outbox.key,
     scheduler,
-    onDrop: (letter) => deadLetters.next(letter),
+    onDrop: (letter) => {
+      const { message, reason, error } = letter;
+      if (debugEnabled) {
+        log({
+          scope: 'outbox',
+          message: 'dead letter',
+          data: { id: message.id, event: message.event, reason, ...(error !== undefined && { error: describeError(error) }) },
+        });
+      }
+      deadLetters.next(letter);
+    },
     onProblem,
   });
 
-  const deliver$ = (socket: Socket, message: QueuedMessage) =>
-    ack$(socket, 'message', { id: message.id, event: message.event, data: message.data }).pipe(
+  const deliver$ = (socket: Socket, message: QueuedMessage) => {
+    if (debugEnabled)
+      log({ scope: 'outbox', message: 'sent', data: { id: message.id, event: message.event, attempt: message.retries + 1 } });
+    return ack$(socket, 'message', { id: message.id, event: message.event, data: message.data }).pipe(
       timeout({ first: outbox.ackTimeout, scheduler }),
       tap((response) => {
-        if (safeParse(OutboundAckSchema, response, 'message', 'invalid_payload').ok) queue.remove(message.id);
-        else queue.reject(message.id, new MessageRejectedError(response));
+        if (safeParse(OutboundAckSchema, response, 'message', 'invalid_payload').ok) {
+          if (debugEnabled) log({ scope: 'outbox', message: 'acked', data: { id: message.id } });
+          queue.remove(message.id);
+        } else {
+          queue.reject(message.id, new MessageRejectedError(response));
+        }
       }),
-      catchError((error: unknown) =>
-        queue.incrementRetries(message.id, error)
-          ? timer(backoffDelay(message.retries + 1, { initialDelay: options.reconnection.delay, maxDelay: options.reconnection.maxDelay }), scheduler)
-          : EMPTY,
-      ),
+      catchError((error: unknown) => {
+        if (!queue.incrementRetries(message.id, error)) return EMPTY;
+        const delay = backoffDelay(message.retries + 1, {
+          initialDelay: options.reconnection.delay,
+          maxDelay: options.reconnection.maxDelay,
+        });
+        if (debugEnabled) {
+          log({
+            scope: 'outbox',
+            message: 'retry scheduled',
+            data: { id: message.id, attempt: message.retries + 1, delay, error: describeError(error) },
+          });
+        }
+        return timer(delay, scheduler);
+      }),
     );
+  };
 
   // Drains until the queue is empty; `peek` re-reads storage, so another tab's sends are seen.
   const drain$ = (socket: Socket) =>
@@ -101,26 +128,41 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
     flush$.subscribe();
   };
 
-  const flush$ = queue.messages$
-    .pipe(
-      map((messages) => messages.length > 0),
-      distinctUntilChanged(),
-      // Pending messages hold the link open; with none, the outbox lets it close.
-      switchMap((pending) => (pending ? link.root$ : of(null))),
-      switchMap((socket) =>
-        socket
-          ? acquireSendLease({ key: outbox.key, storage: options.storage, locks: options.locks, scheduler, onProblem }).pipe(
-              switchMap((held) => (held ? queue.messages$.pipe(filter((messages) => messages.length > 0), exhaustMap(() => drain$(socket))) : EMPTY)),
-            )
-          : EMPTY,
-      ),
-      takeUntil(disposed),
-    );
+  const flush$ = queue.messages$.pipe(
+    map((messages) => messages.length > 0),
+    distinctUntilChanged(),
+    // Pending messages hold the link open; with none, the outbox lets it close.
+    switchMap((pending) => (pending ? link.root$ : of(null))),
+    switchMap((socket) =>
+      socket
+        ? acquireSendLease({ key: outbox.key, storage: options.storage, locks: options.locks, scheduler, onProblem }).pipe(
+            tap((held) =>
+              log({
+                scope: 'outbox',
+                message: held ? 'send lease held: sending' : 'waiting for the send lease (another tab may hold it)',
+                data: { key: outbox.key },
+              }),
+            ),
+            switchMap((held) =>
+              held
+                ? queue.messages$.pipe(
+                    filter((messages) => messages.length > 0),
+                    exhaustMap(() => drain$(socket)),
+                  )
+                : EMPTY,
+            ),
+          )
+        : EMPTY,
+    ),
+    takeUntil(disposed),
+  );
 
   return {
     send(event, data) {
       start();
-      return queue.enqueue(event, data);
+      const id = queue.enqueue(event, data);
+      if (debugEnabled) log({ scope: 'outbox', message: 'enqueued', data: { id, event } });
+      return id;
     },
     start,
     messages$: defer(() => {

@@ -1,9 +1,10 @@
-import { asyncScheduler, EMPTY, filter, fromEvent, merge, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, EMPTY, filter, fromEvent, merge, noop, type Observable, type SchedulerLike } from 'rxjs';
 import { Manager, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { FetchLike } from '../transport/poll$.js';
 import type { JobStreamsOptions, OutboxOptions } from './JobStreamsOptions.js';
 import type { LockManagerLike } from '../outbox/LockManagerLike.js';
 import type { StorageLike } from '../outbox/StorageLike.js';
+import type { DebugEntry } from './DebugEntry.js';
 
 /** Defaults of {@link JobStreamsOptions}. */
 export const DEFAULT_JOB_STREAMS = {
@@ -18,6 +19,7 @@ export const DEFAULT_JOB_STREAMS = {
   withCredentials: false,
   transports: ['websocket', 'polling'],
   outbox: { maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 },
+  debug: false,
 } as const;
 
 /** {@link JobStreamsOptions} with every default applied and checked. */
@@ -44,6 +46,10 @@ export interface ResolvedOptions {
   outbox: Required<OutboxOptions>;
   storage: StorageLike | undefined;
   locks: LockManagerLike | null | undefined;
+  /** Whether `debug` is on: call sites that would build an entry per message check it first. */
+  debugEnabled: boolean;
+  /** Where debug entries go; a no-op unless `debug` is on. */
+  log: (entry: DebugEntry) => void;
 }
 
 /**
@@ -76,6 +82,8 @@ export function resolveOptions(options: JobStreamsOptions = {}): ResolvedOptions
     outbox: { ...DEFAULT_JOB_STREAMS.outbox, key: `jobstream:outbox:v1:${url}`, ...options.outbox },
     storage: options.storage,
     locks: options.locks,
+    debugEnabled: options.debug !== undefined && options.debug !== false,
+    log: debugLog(options.debug ?? DEFAULT_JOB_STREAMS.debug),
   };
   checkDurations(resolved);
   return resolved;
@@ -86,7 +94,9 @@ function origin(value: string, name: string): string {
   try {
     parsed = new URL(value);
   } catch {
-    throw new TypeError(`jobstream: \`${name}\` must be an absolute URL such as "https://api.example.com", got ${JSON.stringify(value)}.`);
+    throw new TypeError(
+      `jobstream: \`${name}\` must be an absolute URL such as "https://api.example.com", got ${JSON.stringify(value)}.`,
+    );
   }
   if (!/^(https?|wss?):$/.test(parsed.protocol)) {
     throw new TypeError(`jobstream: \`${name}\` must use http(s) or ws(s), got "${parsed.protocol}".`);
@@ -95,6 +105,27 @@ function origin(value: string, name: string): string {
     throw new TypeError(`jobstream: \`${name}\` must not carry credentials; pass them with \`auth\` or cookies.`);
   }
   return parsed.origin.replace(/^ws/, 'http');
+}
+
+function debugLog(debug: NonNullable<JobStreamsOptions['debug']>): (entry: DebugEntry) => void {
+  if (debug === false) return noop;
+  const sink =
+    debug === true
+      ? ({ scope, message, data }: DebugEntry) =>
+          data === undefined
+            ? console.debug(`[jobstream] ${scope}: ${message}`)
+            : console.debug(`[jobstream] ${scope}: ${message}`, data)
+      : debug;
+  if (typeof sink !== 'function')
+    throw new TypeError(`jobstream: \`debug\` must be true, false or a function, got ${typeof debug}.`);
+  return (entry) => {
+    // Tracing must never change what it traces: a logger that throws is ignored.
+    try {
+      sink(entry);
+    } catch {
+      // ignored
+    }
+  };
 }
 
 function pageOrigin(): string {
@@ -125,10 +156,23 @@ function pageWake$(): Observable<unknown> {
 function randomId(random: () => number): string {
   const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (crypto?.randomUUID) return crypto.randomUUID();
-  return Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0')).join('-');
+  return Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('-');
 }
 
-function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout, outbox }: ResolvedOptions): void {
+function checkDurations({
+  reconnection,
+  heartbeat,
+  polling,
+  idleTimeout,
+  throttle,
+  linger,
+  ackTimeout,
+  outbox,
+}: ResolvedOptions): void {
   // Periods and timeouts must be positive: 0 would ping, poll or time out in a busy loop.
   const positive = {
     'heartbeat.interval': heartbeat.interval,
@@ -146,10 +190,12 @@ function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttl
     linger,
   };
   for (const [name, value] of Object.entries(positive)) {
-    if (!(value > 0 && value < Infinity)) throw new TypeError(`jobstream: \`${name}\` must be a number of ms above 0, got ${value}.`);
+    if (!(value > 0 && value < Infinity))
+      throw new TypeError(`jobstream: \`${name}\` must be a number of ms above 0, got ${value}.`);
   }
   for (const [name, value] of Object.entries(nonNegative)) {
-    if (!(value >= 0 && value < Infinity)) throw new TypeError(`jobstream: \`${name}\` must be a number of ms of 0 or more, got ${value}.`);
+    if (!(value >= 0 && value < Infinity))
+      throw new TypeError(`jobstream: \`${name}\` must be a number of ms of 0 or more, got ${value}.`);
   }
   if (!(reconnection.attempts >= 0)) {
     throw new TypeError(`jobstream: \`reconnection.attempts\` must be 0 or more, got ${reconnection.attempts}.`);

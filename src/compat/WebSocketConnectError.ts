@@ -34,6 +34,8 @@ export class WebSocketConnectError extends Error {
 }
 
 function messageFor(reason: WebSocketConnectErrorReason, endpoint: string): string {
+  // A JavaScript caller can pass anything as the endpoint; the message must still be built.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
   const shown = JSON.stringify(String(endpoint).slice(0, 300));
   switch (reason) {
     case 'invalid_endpoint':

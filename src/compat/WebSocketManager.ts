@@ -68,7 +68,9 @@ export class WebSocketManager {
   constructor(config: WebSocketConfig, options: WebSocketManagerOptions = {}) {
     const checked = safeParse(WebSocketConfigSchema, config, 'WebSocketConfig', 'invalid_payload');
     if (!checked.ok) {
-      throw new TypeError(`jobstream: invalid WebSocketConfig${checked.error.path ? ` at ${checked.error.path}` : ''}: ${checked.error.reason}.`);
+      throw new TypeError(
+        `jobstream: invalid WebSocketConfig${checked.error.path ? ` at ${checked.error.path}` : ''}: ${checked.error.reason}.`,
+      );
     }
     const { endpoint, streams = {}, client, onError = (error: Error) => console.error(error) } = options;
     this.config = Object.freeze({ ...config });
@@ -104,6 +106,8 @@ export class WebSocketManager {
   }
 
   /** Calls `handler` with the payload of every `eventType` event (`progress`, `completed`, …). */
+  // The plan's signature: callers name the payload type, `subscribe<ProgressEvent['data']>(…)`.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   subscribe<T>(eventType: string, handler: (data: T) => void): void {
     this.#channel.subscribe(eventType, handler);
   }

@@ -16,17 +16,25 @@ import { configureShared, reportShared, resetShared, sharedSource, type WebSocke
 
 /** Handlers of {@link WebSocketService.subscribeToGeneration}; each is optional. */
 export interface GenerationHandlers {
+  /** Each `progress` event: step, clip number, percentage (throttled, never backwards). */
   onProgress?: (data: ProgressEvent['data']) => void;
+  /** Each clip once, in order, including clips finished while offline (from the resync). */
   onClipCompleted?: (data: ClipCompletedEvent['data']) => void;
+  /** Each status change, e.g. `queued` → `processing`. */
   onStatusChange?: (data: StatusChangeEvent['data']) => void;
+  /** The terminal success, exactly once, with the video's URLs and duration. */
   onCompleted?: (data: CompletedEvent['data']) => void;
+  /** A failure; when `recoverable` is `false` it is terminal and delivered once. */
   onError?: (data: ErrorEvent['data']) => void;
 }
 
 /** Handlers of {@link WebSocketService.subscribeToComposition}; each is optional. */
 export interface CompositionHandlers {
+  /** Each `encoding_progress` event: frames processed, percentage, estimated time left. */
   onProgress?: (data: EncodingProgressEvent['data']) => void;
+  /** The terminal success, exactly once, with the video's URLs and duration. */
   onCompleted?: (data: CompletedEvent['data']) => void;
+  /** A failure; when `recoverable` is `false` it is terminal and delivered once. */
   onError?: (data: ErrorEvent['data']) => void;
 }
 
@@ -50,6 +58,8 @@ const DEFAULT_POLL_INTERVAL = 5000;
  *   [generationId],
  * );
  */
+// The plan's API is a class of static methods; code written against it calls them as such.
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class
 export class WebSocketService {
   /**
    * Sets the shared client's options (or the client itself, `config.client`). Clients made from
@@ -124,17 +134,31 @@ export class WebSocketService {
    * @returns a promise of the stop function, settled after the first poll; it rejects with an
    * `HttpError` when the job does not exist (404), and polling does not start
    */
-  static pollGenerationStatus(generationId: string, onUpdate: (generation: Generation) => void, interval: number = DEFAULT_POLL_INTERVAL): Promise<() => void> {
+  static pollGenerationStatus(
+    generationId: string,
+    onUpdate: (generation: Generation) => void,
+    interval: number = DEFAULT_POLL_INTERVAL,
+  ): Promise<() => void> {
     return pollStatus('generation', generationId, onUpdate as (snapshot: Generation | Composition) => void, interval);
   }
 
   /** Like {@link pollGenerationStatus}, for `GET /api/v1/compositions/{id}` (stops at completed or failed). */
-  static pollCompositionStatus(compositionId: string, onUpdate: (composition: Composition) => void, interval: number = DEFAULT_POLL_INTERVAL): Promise<() => void> {
+  static pollCompositionStatus(
+    compositionId: string,
+    onUpdate: (composition: Composition) => void,
+    interval: number = DEFAULT_POLL_INTERVAL,
+  ): Promise<() => void> {
     return pollStatus('composition', compositionId, onUpdate as (snapshot: Generation | Composition) => void, interval);
   }
 }
 
-function follow(kind: JobKind, id: string, events$: Observable<WebSocketEvent>, client: JobStreams, handle: (event: WebSocketEvent) => void): () => void {
+function follow(
+  kind: JobKind,
+  id: string,
+  events$: Observable<WebSocketEvent>,
+  client: JobStreams,
+  handle: (event: WebSocketEvent) => void,
+): () => void {
   const subscription = client.errors$
     .pipe(filter(({ job }) => !job || (job.kind === kind && job.id === id)))
     .subscribe(({ error }) => reportShared(error));
@@ -153,7 +177,12 @@ function follow(kind: JobKind, id: string, events$: Observable<WebSocketEvent>, 
   return () => subscription.unsubscribe();
 }
 
-function pollStatus(kind: JobKind, id: string, onUpdate: (snapshot: Generation | Composition) => void, interval: number): Promise<() => void> {
+function pollStatus(
+  kind: JobKind,
+  id: string,
+  onUpdate: (snapshot: Generation | Composition) => void,
+  interval: number,
+): Promise<() => void> {
   return new Promise((resolve, reject) => {
     const { options } = sharedSource();
     const subscription = new Subscription();
@@ -179,7 +208,10 @@ function pollStatus(kind: JobKind, id: string, onUpdate: (snapshot: Generation |
           settle();
         },
         error(error: Error) {
-          if (settled) return reportShared(error);
+          if (settled) {
+            reportShared(error);
+            return;
+          }
           settled = true;
           reject(error);
         },

@@ -1,4 +1,18 @@
-import { BehaviorSubject, catchError, distinctUntilChanged, EMPTY, filter, merge, mergeMap, type Observable, Subscription, switchMap, takeWhile, tap } from 'rxjs';
+import {
+  BehaviorSubject,
+  catchError,
+  distinctUntilChanged,
+  EMPTY,
+  filter,
+  merge,
+  mergeMap,
+  noop,
+  type Observable,
+  Subscription,
+  switchMap,
+  takeWhile,
+  tap,
+} from 'rxjs';
 import type { JobStreams } from '../client/createJobStreams.js';
 import type { ResolvedOptions } from '../client/resolveOptions.js';
 import { applyEvent } from '../protocol/applyEvent.js';
@@ -30,8 +44,8 @@ export interface JobChannel {
   disconnect(): void;
   /** Whether a job is followed: `connect` was called and `disconnect` not since. */
   isActive(): boolean;
-  subscribe<T>(eventType: string, handler: EventHandler<T>): void;
-  unsubscribe(eventType: string, handler?: EventHandler<never>): void;
+  subscribe<T>(this: void, eventType: string, handler: EventHandler<T>): void;
+  unsubscribe(this: void, eventType: string, handler?: EventHandler<never>): void;
   clearHandlers(): void;
   send(event: string, data?: unknown): string;
   reconnect(): void;
@@ -39,9 +53,9 @@ export interface JobChannel {
   startPolling(interval?: number): void;
   stopPolling(): void;
   /** Whether a manual poll is running (requested, and the job is followed and not over). */
-  isPolling(): boolean;
+  isPolling(this: void): boolean;
   readonly polling$: Observable<boolean>;
-  getConnectionState(): ConnectionState;
+  getConnectionState(this: void): ConnectionState;
   /** The link's state while a job is followed, `disconnected` otherwise. Replays the latest. */
   readonly connectionState$: Observable<ConnectionState>;
 }
@@ -51,7 +65,7 @@ interface Session {
   source: ChannelSource;
   subscription: Subscription;
   ready: Promise<void>;
-  settle(error?: Error): void;
+  readonly settle: (error?: Error) => void;
 }
 
 const IDLE: ConnectionState = { status: 'disconnected', transport: 'none', reconnectAttempts: 0 };
@@ -76,7 +90,7 @@ export function createJobChannel(source: () => ChannelSource, report: (error: Er
     // A copy, so a handler that unsubscribes itself or another does not skip one.
     for (const handler of [...(handlers.get(event.type) ?? [])]) {
       try {
-        (handler as EventHandler<unknown>)(event.data);
+        (handler as EventHandler)(event.data);
       } catch (cause) {
         report(new EventHandlerError(event.type, cause));
       }
@@ -88,7 +102,11 @@ export function createJobChannel(source: () => ChannelSource, report: (error: Er
       switchMap((request) =>
         request === null
           ? EMPTY
-          : pollSnapshots$(job.kind, job.id, { options, interval: request.interval ?? options.polling.interval, onProblem: report }).pipe(
+          : pollSnapshots$(job.kind, job.id, {
+              options,
+              interval: request.interval ?? options.polling.interval,
+              onProblem: report,
+            }).pipe(
               tap({ subscribe: () => polling.next(true), finalize: () => polling.next(false) }),
               catchError((error: unknown) => {
                 report(error instanceof Error ? error : new Error(String(error)));
@@ -121,7 +139,10 @@ export function createJobChannel(source: () => ChannelSource, report: (error: Er
     );
     const events$ = job.kind === 'generation' ? client.generationProgress$(job.id) : client.compositionProgress$(job.id);
     subscription.add(
-      merge(events$, polled$(job, options, () => current.seen))
+      merge(
+        events$,
+        polled$(job, options, () => current.seen),
+      )
         .pipe(
           filter((event) => isNewEvent(current.seen, event)),
           tap((event) => (current.seen = applyEvent(current.seen, event))),
@@ -160,10 +181,11 @@ export function createJobChannel(source: () => ChannelSource, report: (error: Er
     disconnect: stop,
     isActive: () => session !== undefined,
     subscribe(eventType, handler) {
-      if (typeof handler !== 'function') throw new TypeError(`jobstream: subscribe("${eventType}", handler) needs a function, got ${typeof handler}.`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`jobstream: subscribe("${eventType}", handler) needs a function, got ${typeof handler}.`);
       let set = handlers.get(eventType);
       if (!set) handlers.set(eventType, (set = new Set()));
-      set.add(handler as EventHandler<never>);
+      set.add(handler);
     },
     unsubscribe(eventType, handler) {
       if (handler === undefined) handlers.delete(eventType);
@@ -189,8 +211,8 @@ export function createJobChannel(source: () => ChannelSource, report: (error: Er
 /** A promise and the one call that settles it: resolved without an error, rejected with one. */
 function settleOnce(): { promise: Promise<void>; settle: (error?: Error) => void } {
   let settled = false;
-  let resolve: () => void = () => {};
-  let reject: (error: Error) => void = () => {};
+  let resolve: () => void = noop;
+  let reject: (error: Error) => void = noop;
   const promise = new Promise<void>((onResolve, onReject) => {
     resolve = onResolve;
     reject = onReject;

@@ -48,7 +48,9 @@ export function createWebSocketConnection(
 ): WebSocketManager {
   const { env: variables = viteEnv(), ...rest } = options;
   const env = configFromEnv(variables);
-  const given = Object.fromEntries(Object.entries(config ?? {}).filter(([, value]) => value !== undefined)) as Partial<WebSocketConfig>;
+  const given = Object.fromEntries(
+    (Object.entries(config ?? {}) as [string, unknown][]).filter(([, value]) => value !== undefined),
+  ) as Partial<WebSocketConfig>;
   const url = given.url ?? env.url ?? pageOrigin();
   if (url === undefined) {
     throw new TypeError(

@@ -4,7 +4,11 @@
  * `useWebSocket` runs unchanged, on jobstream's streams (one connection, resync, outbox).
  */
 export { WebSocketManager, type WebSocketManagerOptions } from './WebSocketManager.js';
-export { createWebSocketConnection, DEFAULT_WEBSOCKET_CONFIG, type WebSocketConnectionOptions } from './createWebSocketConnection.js';
+export {
+  createWebSocketConnection,
+  DEFAULT_WEBSOCKET_CONFIG,
+  type WebSocketConnectionOptions,
+} from './createWebSocketConnection.js';
 export { WebSocketService, type GenerationHandlers, type CompositionHandlers } from './WebSocketService.js';
 export type { WebSocketServiceConfig } from './sharedClient.js';
 export { useWebSocket, type UseWebSocketOptions, type UseWebSocketReturn } from './useWebSocket.js';

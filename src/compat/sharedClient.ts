@@ -54,8 +54,10 @@ export function resetShared(): void {
 export function sharedSource(polling: Pick<PollingOptions, 'enabled' | 'interval'> = {}): ChannelSource {
   const current: Registry = (registry ??= { config: configFromEnv(viteEnv()), sources: new Map(), owned: [] });
   const { client: given, onError: _onError, ...base } = current.config;
-  const key = (enabled = base.polling?.enabled ?? DEFAULT_JOB_STREAMS.polling.enabled, interval = base.polling?.interval ?? DEFAULT_JOB_STREAMS.polling.interval) =>
-    `${enabled}:${interval}`;
+  const key = (
+    enabled = base.polling?.enabled ?? DEFAULT_JOB_STREAMS.polling.enabled,
+    interval = base.polling?.interval ?? DEFAULT_JOB_STREAMS.polling.interval,
+  ) => `${enabled}:${interval}`;
   const wanted = key(polling.enabled, polling.interval);
   const existing = current.sources.get(wanted);
   if (existing) return existing;

@@ -32,13 +32,19 @@ export interface UseWebSocketOptions {
 
 /** The plan's result of {@link useWebSocket}. Every function keeps its identity across renders. */
 export interface UseWebSocketReturn {
+  /** `connectionStatus === 'connected'`. */
   isConnected: boolean;
+  /** `connecting | connected | disconnected | error`. */
   connectionStatus: ConnectionStatus;
+  /** The whole state: transport, attempts, next retry, latency, last error. */
   connectionState: ConnectionState;
+  /** Follows `endpoint` (done on mount unless `autoConnect: false`); failures go to `onError`. */
   connect: () => void;
+  /** Stops following the job; the shared connection closes when nothing else uses it. */
   disconnect: () => void;
   /** Retries at once (after `disconnect()`, connects again). */
   reconnect: () => void;
+  /** Calls `handler` with the payload of every `eventType` event; stable across renders. */
   subscribe: <T>(eventType: string, handler: EventHandler<T>) => void;
   /** Removes `handler`, or every handler of `eventType`. Accepts a handler of any payload type. */
   unsubscribe: (eventType: string, handler?: EventHandler<never>) => void;
@@ -79,6 +85,8 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketReturn {
   useIsomorphicLayoutEffect(() => {
     latest.current = options;
   });
+  // The channel reads `latest` when it connects (in an effect or a handler), never during render.
+  // eslint-disable-next-line react-hooks/refs
   const [channel] = useState(() =>
     createJobChannel(
       () => sharedSource({ enabled: latest.current.enablePollingFallback, interval: latest.current.pollingInterval }),
@@ -103,13 +111,11 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketReturn {
   );
 
   useEffect(() => {
-    const subscription = channel.connectionState$
-      .pipe(startWith(undefined), pairwise())
-      .subscribe(([previous, next]) => {
-        const was = previous?.status === 'connected';
-        if (!was && next?.status === 'connected') latest.current.onConnect?.();
-        if (was && next?.status !== 'connected') latest.current.onDisconnect?.();
-      });
+    const subscription = channel.connectionState$.pipe(startWith(undefined), pairwise()).subscribe(([previous, next]) => {
+      const was = previous?.status === 'connected';
+      if (!was && next?.status === 'connected') latest.current.onConnect?.();
+      if (was && next?.status !== 'connected') latest.current.onDisconnect?.();
+    });
     return () => subscription.unsubscribe();
   }, [channel]);
 
@@ -120,18 +126,24 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketReturn {
   }, [channel, endpoint, autoConnect, enablePollingFallback, pollingInterval, fail]);
 
   const connectionState = useSyncExternalStore(
-    useCallback((onChange: () => void) => {
-      const subscription = channel.connectionState$.subscribe(onChange);
-      return () => subscription.unsubscribe();
-    }, [channel]),
+    useCallback(
+      (onChange: () => void) => {
+        const subscription = channel.connectionState$.subscribe(onChange);
+        return () => subscription.unsubscribe();
+      },
+      [channel],
+    ),
     channel.getConnectionState,
     channel.getConnectionState,
   );
   const manualPolling = useSyncExternalStore(
-    useCallback((onChange: () => void) => {
-      const subscription = channel.polling$.subscribe(onChange);
-      return () => subscription.unsubscribe();
-    }, [channel]),
+    useCallback(
+      (onChange: () => void) => {
+        const subscription = channel.polling$.subscribe(onChange);
+        return () => subscription.unsubscribe();
+      },
+      [channel],
+    ),
     channel.isPolling,
     channel.isPolling,
   );

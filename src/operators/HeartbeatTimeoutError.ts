@@ -1,6 +1,7 @@
 /**
- * Raised by {@link heartbeat} when the server does not ack a ping within `timeout` ms: the link
- * is dead even if the socket still looks open, so the caller should drop it and reconnect.
+ * Raised by the `heartbeat` operator (`jobstream/operators`) when the server does not ack a ping
+ * within `timeout` ms: the link is dead even if the socket still looks open, so the caller should
+ * drop it and reconnect.
  *
  * @example
  * ```ts

@@ -95,6 +95,8 @@ export function heartbeat<T>(config: HeartbeatConfig<T>): OperatorFunction<T, nu
     timeout = DEFAULT_HEARTBEAT.timeout,
     lateTolerance = DEFAULT_HEARTBEAT.lateTolerance,
     scheduler = DEFAULT_HEARTBEAT.scheduler,
+    // Guards JavaScript callers of `heartbeat()`, so they get the TypeError below, not a crash.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   }: Partial<HeartbeatConfig<T>> = config ?? {};
   if (typeof ping !== 'function') {
     throw new TypeError(
@@ -124,13 +126,11 @@ export function heartbeat<T>(config: HeartbeatConfig<T>): OperatorFunction<T, nu
     }).pipe(
       // A timeout that fired long past due means the tab slept: the silence proves nothing, so
       // ping again at once, with a fresh `sentAt` and a fresh timeout.
-      retry({ delay: (error) => (error === SLEPT ? of(error) : throwError(() => error)) }),
+      retry({ delay: (error: unknown) => (error === SLEPT ? of(error) : throwError(() => error)) }),
     );
 
   // `sentAt` is read when the ping goes out, so a late interval tick needs no special case.
-  return switchMap((value) =>
-    pingUntilAnswered(value).pipe(repeat({ delay: () => timer(interval, scheduler) })),
-  );
+  return switchMap((value) => pingUntilAnswered(value).pipe(repeat({ delay: () => timer(interval, scheduler) })));
 }
 
 function assertMs(name: string, value: number, valid: boolean, expected: string): void {

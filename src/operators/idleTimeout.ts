@@ -64,21 +64,13 @@ export const DEFAULT_IDLE_TIMEOUT = {
  * @throws {TypeError} when `onIdle` is not a function or `idle` is not greater than 0.
  */
 export function idleTimeout<T, R = T>(config: IdleTimeoutConfig<R>): OperatorFunction<T, T | R> {
-  const {
-    idle = DEFAULT_IDLE_TIMEOUT.idle,
-    onIdle,
-    scheduler = DEFAULT_IDLE_TIMEOUT.scheduler,
-  } = config;
+  const { idle = DEFAULT_IDLE_TIMEOUT.idle, onIdle, scheduler = DEFAULT_IDLE_TIMEOUT.scheduler } = config;
   if (typeof onIdle !== 'function') {
-    throw new TypeError(
-      'idleTimeout: `onIdle` is required, e.g. `onIdle: () => fetchSnapshotEvents(id)`.',
-    );
+    throw new TypeError('idleTimeout: `onIdle` is required, e.g. `onIdle: () => fetchSnapshotEvents(id)`.');
   }
   // A zero idle would spin forever on an `onIdle` that completes synchronously.
   if (!(idle > 0)) {
-    throw new TypeError(
-      `idleTimeout: \`idle\` must be a number of ms greater than 0, got ${idle}.`,
-    );
+    throw new TypeError(`idleTimeout: \`idle\` must be a number of ms greater than 0, got ${idle}.`);
   }
 
   const resyncs$ = timer(idle, scheduler).pipe(

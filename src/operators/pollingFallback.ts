@@ -21,7 +21,9 @@ export type DeliveryTransport = 'websocket' | 'polling';
 
 /** A value tagged with the {@link DeliveryTransport} that delivered it. */
 export interface Delivered<T> {
+  /** `websocket` for a source value, `polling` for one `poll` produced. */
   transport: DeliveryTransport;
+  /** The value itself. */
   value: T;
 }
 
@@ -97,9 +99,7 @@ export const DEFAULT_POLLING_FALLBACK = {
  * @throws {TypeError} when `socketUp$` is not an Observable, `poll` is not a function,
  * `interval` is not greater than 0 or `grace` is negative.
  */
-export function pollingFallback<T>(
-  config: PollingFallbackConfig<T>,
-): OperatorFunction<T, Delivered<T>> {
+export function pollingFallback<T>(config: PollingFallbackConfig<T>): OperatorFunction<T, Delivered<T>> {
   const {
     socketUp$,
     poll,
@@ -115,19 +115,13 @@ export function pollingFallback<T>(
     );
   }
   if (typeof poll !== 'function') {
-    throw new TypeError(
-      'pollingFallback: `poll` is required, e.g. `poll: () => fetchSnapshotEvents(id)`.',
-    );
+    throw new TypeError('pollingFallback: `poll` is required, e.g. `poll: () => fetchSnapshotEvents(id)`.');
   }
   if (!(interval > 0)) {
-    throw new TypeError(
-      `pollingFallback: \`interval\` must be a number of ms greater than 0, got ${interval}.`,
-    );
+    throw new TypeError(`pollingFallback: \`interval\` must be a number of ms greater than 0, got ${interval}.`);
   }
   if (!(grace >= 0)) {
-    throw new TypeError(
-      `pollingFallback: \`grace\` must be a number of ms, 0 or more, got ${grace}.`,
-    );
+    throw new TypeError(`pollingFallback: \`grace\` must be a number of ms, 0 or more, got ${grace}.`);
   }
 
   const fromSocket = map((value: T): Delivered<T> => ({ transport: 'websocket', value }));

@@ -77,8 +77,10 @@ export const DEFAULT_RETRY_BACKOFF = {
   maxDelay: 16_000,
   maxAttempts: 5,
   jitter: 0.2,
+  /** Jitter's source of randomness. */
   random: Math.random,
   resetAfter: 5000,
+  /** Every error is retried. */
   shouldRetry: () => true,
   scheduler: asyncScheduler,
 } as const satisfies Required<Omit<RetryBackoffConfig, 'onRetry' | 'wake'>>;
@@ -161,8 +163,6 @@ export function retryBackoff<T>(config: RetryBackoffConfig = {}): MonoTypeOperat
 
 function assertAtLeastZero(name: string, value: number, example: string): void {
   if (!(value >= 0)) {
-    throw new TypeError(
-      `retryBackoff: \`${name}\` must be 0 or more, got ${value}. Pass ${example}.`,
-    );
+    throw new TypeError(`retryBackoff: \`${name}\` must be 0 or more, got ${value}. Pass ${example}.`);
   }
 }

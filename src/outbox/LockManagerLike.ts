@@ -3,9 +3,10 @@
  * lock until the promise it returns settles; `signal` withdraws a request not yet granted.
  *
  * @example
- * acquireSendLease({ locks: navigator.locks });
+ * createJobStreams({ url, locks: navigator.locks });
  */
 export interface LockManagerLike {
+  /** Calls `callback` once the exclusive lock `name` is granted, holding it until its result settles. */
   request(
     name: string,
     options: { mode: 'exclusive'; signal?: AbortSignal },

@@ -1,10 +1,11 @@
 /**
- * A message waiting in the {@link MessageQueue} to be sent. The plan's shape, with `data` typed
- * `unknown` instead of `any`: it holds a JSON-normalised, frozen copy of what was enqueued, so the
- * payload sent after a reload is byte for byte the one sent before it.
+ * A message waiting in the outbox to be sent (`streams.outbox$` lists them). The plan's shape,
+ * with `data` typed `unknown` instead of `any`: it holds a JSON-normalised, frozen copy of what
+ * was enqueued, so the payload sent after a reload is byte for byte the one sent before it.
  *
  * @example
- * const next = queue.peek(); // { id: '…', timestamp: Date, event: 'cancel', data: {…}, retries: 0 }
+ * streams.outbox$.subscribe((waiting) => render(`${waiting.length} changes waiting to sync`));
+ * // waiting[0]: { id: '…', timestamp: Date, event: 'cancel', data: {…}, retries: 0 }
  */
 export interface QueuedMessage {
   /** Unique per message; the server acks by it and ignores an id it has already acted on. */
@@ -15,6 +16,6 @@ export interface QueuedMessage {
   event: string;
   /** The payload, JSON-safe (`undefined` became `null`). */
   data: unknown;
-  /** Failed send attempts so far (see {@link MessageQueue.incrementRetries}). */
+  /** Failed send attempts so far (unanswered acks); past `outbox.maxRetries` it is dead-lettered. */
   retries: number;
 }

@@ -3,10 +3,13 @@
  * {@link memoryStorage} all fit; any method may throw, and the outbox copes.
  *
  * @example
- * new MessageQueue({ storage: window.sessionStorage });
+ * createJobStreams({ url, storage: window.sessionStorage });
  */
 export interface StorageLike {
+  /** The value stored under `key`, or `null`. */
   getItem(key: string): string | null;
+  /** Stores `value` under `key`; may throw (quota exceeded, storage disabled). */
   setItem(key: string, value: string): void;
+  /** Removes `key`. */
   removeItem(key: string): void;
 }

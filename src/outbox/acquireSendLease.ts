@@ -57,9 +57,12 @@ export interface SendLeaseConfig {
 }
 
 /** Defaults of {@link SendLeaseConfig}. */
-export const DEFAULT_SEND_LEASE: Readonly<
-  Required<Pick<SendLeaseConfig, 'key' | 'scheduler' | 'leaseTtl' | 'settleDelay'>>
-> = { key: DEFAULT_MESSAGE_QUEUE.key, scheduler: asyncScheduler, leaseTtl: 5000, settleDelay: 100 };
+export const DEFAULT_SEND_LEASE: Readonly<Required<Pick<SendLeaseConfig, 'key' | 'scheduler' | 'leaseTtl' | 'settleDelay'>>> = {
+  key: DEFAULT_MESSAGE_QUEUE.key,
+  scheduler: asyncScheduler,
+  leaseTtl: 5000,
+  settleDelay: 100,
+};
 
 /**
  * Cross-tab exclusivity for sending the shared outbox: emits whether this subscriber may send.

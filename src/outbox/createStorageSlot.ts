@@ -16,11 +16,7 @@ export interface StorageSlot {
  * Binds a storage key and turns every throw into a reported problem and a result, so callers
  * decide what a failure means (keep going in memory) instead of unwinding mid-update.
  */
-export function createStorageSlot(
-  storage: StorageLike,
-  key: string,
-  report: (problem: StorageProblem) => void,
-): StorageSlot {
+export function createStorageSlot(storage: StorageLike, key: string, report: (problem: StorageProblem) => void): StorageSlot {
   function attempt<T>(call: () => T, failed: T): T {
     try {
       return call();

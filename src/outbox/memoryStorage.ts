@@ -12,9 +12,12 @@ import type { StorageLike } from './StorageLike.js';
 export function memoryStorage(): StorageLike {
   // A Map, not a plain object: keys like `__proto__` must be data, never prototype access.
   const items = new Map<string, string>();
+  // Coerced like the Web Storage API coerces keys and values, for JavaScript callers.
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-conversion */
   return {
     getItem: (key) => items.get(String(key)) ?? null,
     setItem: (key, value) => void items.set(String(key), String(value)),
     removeItem: (key) => void items.delete(String(key)),
   };
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-conversion */
 }

@@ -9,7 +9,8 @@
  */
 export function normalizeData(data: unknown): unknown {
   if (data === undefined) return null;
-  const json = JSON.stringify(data);
+  // Typed as a string, but `undefined` for a function or a symbol.
+  const json = JSON.stringify(data) as string | undefined;
   if (json === undefined) {
     throw new TypeError('MessageQueue: data must be JSON-serialisable (a function or symbol is not).');
   }

@@ -8,10 +8,7 @@ import type { StorageProblem } from './StorageProblem.js';
  * read, else memory. Reading the global can itself throw (a `SecurityError` getter when cookies
  * are blocked), so it is touched only here, inside a `try`, never at import.
  */
-export function resolveStorage(
-  storage: StorageLike | undefined,
-  report: (problem: StorageProblem) => void,
-): StorageLike {
+export function resolveStorage(storage: StorageLike | undefined, report: (problem: StorageProblem) => void): StorageLike {
   if (storage) return storage;
   try {
     const candidate = (globalThis as { localStorage?: unknown }).localStorage;

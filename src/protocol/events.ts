@@ -121,12 +121,7 @@ export interface EncodingProgressEvent {
 
 /** Any validated server-to-client event, discriminated by `type`. */
 export type WebSocketEvent =
-  | ProgressEvent
-  | ClipCompletedEvent
-  | StatusChangeEvent
-  | CompletedEvent
-  | ErrorEvent
-  | EncodingProgressEvent;
+  ProgressEvent | ClipCompletedEvent | StatusChangeEvent | CompletedEvent | ErrorEvent | EncodingProgressEvent;
 
 /** The event of a given name. */
 export type WebSocketEventOf<K extends WebSocketEventType> = Extract<WebSocketEvent, { type: K }>;

@@ -14,7 +14,12 @@ import { ValidationError, type ParseResult } from './ValidationError.js';
  */
 export function parseEvent(name: string, payload: unknown): ParseResult<WebSocketEvent> {
   if (!isEventType(name)) {
-    const shown = typeof name === 'string' || typeof name === 'number' ? String(name).slice(0, MAX_ID_LENGTH) : `(${typeof name})`;
+    // `name` comes off the wire: whatever its type, the error must show it safely.
+    const received: unknown = name;
+    const shown =
+      typeof received === 'string' || typeof received === 'number'
+        ? String(received).slice(0, MAX_ID_LENGTH)
+        : `(${typeof received})`;
     return { ok: false, error: new ValidationError('unknown_event', shown, '', `unknown event "${shown}"`) };
   }
   const result = safeParse(EVENT_DATA_SCHEMAS[name], payload, name, 'invalid_payload');

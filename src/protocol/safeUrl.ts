@@ -6,6 +6,7 @@ export const MAX_URL_LENGTH = 2048;
 // Browsers silently drop C0 controls, tabs and newlines while parsing a URL, which is how
 // `java\tscript:` and `\u0001javascript:` slip past naive prefix checks. Refusing them outright
 // (and backslashes, which browsers read as `/`) leaves nothing for the parser to reinterpret.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\\]/;
 
 /**

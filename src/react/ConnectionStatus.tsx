@@ -49,7 +49,9 @@ export function ConnectionStatus(props: ConnectionStatusProps): ReactNode {
     props.lastConnectedAt && `${labels.lastConnected}: ${formatTime(props.lastConnectedAt)}`,
     props.latencyMs !== undefined && `${labels.latency}: ${Math.round(props.latencyMs)} ms`,
     props.nextRetryAt && `${labels.nextRetry}: ${formatTime(props.nextRetryAt)}`,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const detailsId = useId();
   const canReconnect = onReconnect !== undefined && (status === 'disconnected' || status === 'error');
 

@@ -36,7 +36,11 @@ export function JobProgressView({ state, label, className }: JobProgressViewProp
   const percentage = Math.round(Math.min(100, Math.max(0, state.percentage)));
   const name = label ?? `${state.kind === 'generation' ? 'Generation' : 'Composition'} ${state.id}`;
   return (
-    <section className={className ? `jobstream-progress ${className}` : 'jobstream-progress'} data-status={state.status} data-kind={state.kind}>
+    <section
+      className={className ? `jobstream-progress ${className}` : 'jobstream-progress'}
+      data-status={state.status}
+      data-kind={state.kind}
+    >
       <div
         className="jobstream-progress__track"
         role="progressbar"
@@ -49,7 +53,9 @@ export function JobProgressView({ state, label, className }: JobProgressViewProp
         <div className="jobstream-progress__fill" style={{ width: `${percentage}%` }} />
       </div>
       <p className="jobstream-progress__status">{`${STATUS_TEXT[state.status]} · ${percentage}%`}</p>
-      {(state.step || state.message) && <p className="jobstream-progress__step">{[state.step, state.message].filter(Boolean).join(': ')}</p>}
+      {(state.step || state.message) && (
+        <p className="jobstream-progress__step">{[state.step, state.message].filter(Boolean).join(': ')}</p>
+      )}
       {state.clips.length > 0 && (
         <ol className="jobstream-progress__clips">
           {state.clips.map((clip, index) => (

@@ -23,6 +23,10 @@ interface Owned {
  *
  * `options` are read once, like a `useState` initial value; later changes are ignored.
  */
+// The React Compiler rules below assume render is pure; this hook deliberately keeps its client in
+// a ref during render and counts holders on it in effects (see the pitfalls above), and is not
+// compiled by the React Compiler.
+/* eslint-disable react-hooks/refs, react-hooks/immutability */
 export function useOwnedJobStreams(options: JobStreamsOptions | undefined): JobStreams | null {
   const ownedRef = useRef<Owned | null>(null);
   const [, rerender] = useReducer((count: number) => count + 1, 0);
@@ -50,3 +54,4 @@ export function useOwnedJobStreams(options: JobStreamsOptions | undefined): JobS
 
   return owned?.client ?? null;
 }
+/* eslint-enable react-hooks/refs, react-hooks/immutability */

@@ -48,5 +48,4 @@ export const DEFAULT_COMPOSITION_OPTIONS = {
 } as const satisfies Required<Omit<CompositionOptions, 'id' | 'failAtFrame'>>;
 
 /** A composition's options with every default applied, as persisted and replayed. */
-export type CompositionPlan = Required<Omit<CompositionOptions, 'failAtFrame'>> &
-  Pick<CompositionOptions, 'failAtFrame'>;
+export type CompositionPlan = Required<Omit<CompositionOptions, 'failAtFrame'>> & Pick<CompositionOptions, 'failAtFrame'>;

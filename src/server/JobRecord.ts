@@ -10,9 +10,7 @@ import type { GenerationPlan } from './GenerationOptions.js';
 export type JobState = 'idle' | 'running' | 'stalled' | 'done';
 
 /** A job's plan with the kind that tells which timeline plays it. */
-export type JobPlan =
-  | { kind: 'generation'; plan: GenerationPlan }
-  | { kind: 'composition'; plan: CompositionPlan };
+export type JobPlan = { kind: 'generation'; plan: GenerationPlan } | { kind: 'composition'; plan: CompositionPlan };
 
 /**
  * Everything the simulator knows about a job, and exactly what the state file persists: the

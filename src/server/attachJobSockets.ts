@@ -81,7 +81,7 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
   function record(socket: Socket): void {
     const header = socket.handshake.headers['x-request-id'];
     const auth = socket.handshake.auth as Record<string, unknown>;
-    const fromAuth = typeof auth['requestId'] === 'string' ? auth['requestId'] : undefined;
+    const fromAuth = typeof auth.requestId === 'string' ? auth.requestId : undefined;
     const requestId = (Array.isArray(header) ? header[0] : header) || fromAuth;
     handshakes.push({ requestId, auth, namespace: socket.nsp.name });
     if (requestId) requestIds.push(requestId);
@@ -131,7 +131,10 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     const asked = 'generation_id' in parsed.value ? parsed.value.generation_id : parsed.value.composition_id;
     const askedKind: JobKind = 'generation_id' in parsed.value ? 'generation' : 'composition';
     if (asked !== id || askedKind !== kind) {
-      return { code: 'INVALID_SUBSCRIBE', message: `subscribe names ${askedKind} "${asked}" on the namespace of ${kind} "${id}"` };
+      return {
+        code: 'INVALID_SUBSCRIBE',
+        message: `subscribe names ${askedKind} "${asked}" on the namespace of ${kind} "${id}"`,
+      };
     }
     if (jobs.info(id)?.kind !== kind) return { code: 'NOT_FOUND', message: `No ${kind} with id "${id}"` };
     return undefined;

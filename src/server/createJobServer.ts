@@ -88,7 +88,14 @@ export interface JobServer {
  * await server.close();
  */
 export async function createJobServer(options: JobServerOptions = {}): Promise<JobServer> {
-  const { port, host, scheduler, socketOptions = {}, stateFile, requestHandler } = {
+  const {
+    port,
+    host,
+    scheduler,
+    socketOptions = {},
+    stateFile,
+    requestHandler,
+  } = {
     ...DEFAULT_JOB_SERVER,
     ...options,
   };
@@ -108,9 +115,9 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     cleanupEmptyChildNamespaces: true,
     ...socketOptions,
     allowRequest(req, callback) {
-      if (!accepting) return callback('The socket server is stopped (control.stopSocket).', false);
-      if (socketOptions.allowRequest) return socketOptions.allowRequest(req, callback);
-      callback(null, true);
+      if (!accepting) callback('The socket server is stopped (control.stopSocket).', false);
+      else if (socketOptions.allowRequest) socketOptions.allowRequest(req, callback);
+      else callback(null, true);
     },
   });
   const engine = trackEngineConnections(io);

@@ -1,4 +1,4 @@
-import { asyncScheduler, Subject, timer, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, noop, Subject, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import { applyEvent, isTerminalEvent, isTerminalStatus, type WebSocketEvent } from '../protocol/index.js';
 import type { CompositionOptions } from './CompositionOptions.js';
@@ -37,8 +37,10 @@ export interface JobSimulatorConfig {
 /** Defaults of {@link JobSimulatorConfig}. */
 export const DEFAULT_JOB_SIMULATOR = {
   scheduler: asyncScheduler,
+  /** `gen_` or `comp_` and 12 random hex digits. */
   newId: (prefix: 'gen' | 'comp') => `${prefix}_${randomBytes(6).toString('hex')}`,
-  onChange: () => {},
+  /** Nothing to persist. */
+  onChange: noop,
   restore: [],
 } as const satisfies Required<JobSimulatorConfig>;
 

@@ -1,3 +1,4 @@
+import { noop } from 'rxjs';
 import { OutboundEnvelopeSchema, type OutboundEnvelope } from '../protocol/index.js';
 import { safeParse } from '../protocol/parse.js';
 
@@ -47,7 +48,7 @@ export interface OutboxLogConfig {
  * socket.on('message', (payload, ack) => ack(outbox.deliver(payload)));
  */
 export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(payload: unknown): OutboxAck } {
-  const { apply, onChange = () => {}, restore = [] } = config;
+  const { apply, onChange = noop, restore = [] } = config;
   const received: OutboundEnvelope[] = [];
   const applied: OutboundEnvelope[] = [...restore];
   const rejected: RejectedEnvelope[] = [];

@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobKind } from '../protocol/index.js';
-import type { CompositionOptions } from './CompositionOptions.js';
-import type { GenerationOptions } from './GenerationOptions.js';
 import type { JobSimulator } from './JobSimulator.js';
 import { readJsonBody } from './readJsonBody.js';
 import { thumbnailSvg } from './thumbnailSvg.js';
@@ -54,22 +52,26 @@ export function createRestHandler(jobs: JobSimulator): RestHandler {
       hits.set(id, (hits.get(id) ?? 0) + 1);
       if (failures.count > 0) {
         failures.count--;
-        return json(res, failures.status, failure('UNAVAILABLE', 'Simulated failure (failNextPolls)'));
+        json(res, failures.status, failure('UNAVAILABLE', 'Simulated failure (failNextPolls)'));
+        return;
       }
-      return found(res, jobs, kindOf(plural), id, 200);
+      found(res, jobs, kindOf(plural), id, 200);
+      return;
     }
     if ((match = JOBS.exec(path)) && method === 'POST') {
       const kind = kindOf(match[1] ?? '');
       const options = pick(await readJsonBody(req), BODY_FIELDS[kind]);
       // `pick` kept only known fields with the right types; `planJob` checks their ranges.
-      const id = kind === 'generation' ? jobs.startGeneration(options as GenerationOptions) : jobs.startComposition(options as CompositionOptions);
-      return json(res, 201, jobs.get(id));
+      const id = kind === 'generation' ? jobs.startGeneration(options) : jobs.startComposition(options);
+      json(res, 201, jobs.get(id));
+      return;
     }
     if ((match = CANCEL.exec(path)) && method === 'POST') {
       const [, plural = '', rawId = ''] = match;
       const id = decodeURIComponent(rawId);
       if (jobs.info(id)?.kind === kindOf(plural)) jobs.cancel(id);
-      return found(res, jobs, kindOf(plural), id, 200);
+      found(res, jobs, kindOf(plural), id, 200);
+      return;
     }
     if ((match = THUMBNAIL.exec(path)) && method === 'GET') {
       res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=3600' });

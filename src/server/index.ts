@@ -14,3 +14,4 @@ export { compositionTimeline } from './compositionTimeline.js';
 export { JOB_NAMESPACE, type Handshake } from './attachJobSockets.js';
 export type { OutboxAck, OutboxLog, RejectedEnvelope } from './createOutboxLog.js';
 export type { PersistedState } from './createStateStore.js';
+export { demoControlHandler, DEMO_CONTROL_HEADER, type DemoControlTarget } from './demoControlHandler.js';

@@ -7,7 +7,6 @@
  * mediaUrls.thumbnail('gen_1', 2); // '/api/v1/thumbnails/gen_1/2.svg'
  */
 export const mediaUrls = {
-  thumbnail: (id: string, clipNumber: number): string =>
-    `/api/v1/thumbnails/${encodeURIComponent(id)}/${clipNumber}.svg`,
+  thumbnail: (id: string, clipNumber: number): string => `/api/v1/thumbnails/${encodeURIComponent(id)}/${clipNumber}.svg`,
   video: (id: string): string => `/api/v1/videos/${encodeURIComponent(id)}.mp4`,
 } as const;

@@ -14,11 +14,7 @@ const JOB_ID = /^[A-Za-z0-9_-]{1,128}$/;
  * @example
  * const { plan } = planJob('generation', { clips: 2 }, () => 'gen_1');
  */
-export function planJob(
-  kind: JobPlan['kind'],
-  options: GenerationOptions | CompositionOptions,
-  newId: () => string,
-): JobPlan {
+export function planJob(kind: JobPlan['kind'], options: GenerationOptions | CompositionOptions, newId: () => string): JobPlan {
   const id = options.id ?? newId();
   if (!JOB_ID.test(id)) throw new RangeError(`Job id "${id.slice(0, 140)}" must match ${JOB_ID}.`);
   if (kind === 'generation') {

@@ -2,10 +2,14 @@ import { asyncScheduler, Observable, type SchedulerLike } from 'rxjs';
 import { retryBackoff } from '../operators/retryBackoff.js';
 import { HttpError } from './HttpError.js';
 
-/** The part of `fetch` that {@link poll$} needs, so tests and SSR can pass their own. */
-export type FetchLike = (url: string, init: { signal: AbortSignal; credentials?: 'include' | 'same-origin' | 'omit'; headers?: Record<string, string> }) => Promise<{
+/** The part of `fetch` that jobstream's REST polling needs, so tests and SSR can pass their own. */
+export type FetchLike = (
+  url: string,
+  init: { signal: AbortSignal; credentials?: 'include' | 'same-origin' | 'omit'; headers?: Record<string, string> },
+) => Promise<{
   ok: boolean;
   status: number;
+  /** The body parsed as JSON. */
   json(): Promise<unknown>;
 }>;
 
@@ -35,6 +39,8 @@ export interface PollConfig {
   scheduler?: SchedulerLike;
   /** Randomness of the retry jitter. @default Math.random */
   random?: () => number;
+  /** Called when a transient failure is retried, with the 1-based attempt and the delay in ms. */
+  onRetry?: (info: { attempt: number; delay: number; error: unknown }) => void;
 }
 
 /** Defaults of {@link PollConfig}. */
@@ -57,6 +63,7 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
     credentials = DEFAULT_POLL.credentials,
     scheduler = asyncScheduler,
     random,
+    onRetry,
   } = config;
   const once = new Observable<unknown>((subscriber) => {
     const controller = new AbortController();
@@ -87,6 +94,7 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
       shouldRetry: (error) => error instanceof HttpError && error.transient,
       scheduler,
       ...(random && { random }),
+      ...(onRetry && { onRetry }),
     }),
   );
 }

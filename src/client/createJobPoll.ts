@@ -1,0 +1,93 @@
+import { catchError, EMPTY, mergeMap, type Observable, of } from 'rxjs';
+import type { WebSocketEvent } from '../protocol/events.js';
+import type { JobKind } from '../protocol/resources.js';
+import { HttpError } from '../transport/HttpError.js';
+import { poll$ } from '../transport/poll$.js';
+import type { ConnectionStore } from './createConnectionStore.js';
+import type { Link } from './createLink.js';
+import { describeError } from './describeError.js';
+import type { JobStreamsError } from './JobStreamsError.js';
+import type { ResolvedOptions } from './resolveOptions.js';
+
+/** What a job's REST polling needs from its feed. */
+export interface JobPollContext {
+  options: ResolvedOptions;
+  link: Link;
+  store: ConnectionStore;
+  job: { kind: JobKind; id: string };
+  /** Turns a polled snapshot into the events the feed has not seen yet. */
+  eventsFrom: (payload: unknown) => WebSocketEvent[];
+  report: (problem: JobStreamsError) => void;
+}
+
+/** One job's REST polling: the fallback while its socket is down, and resyncs when it goes silent. */
+export interface JobPoll {
+  /** One poll standing in for the socket; the first since the socket left traces the switch. */
+  fallback(this: void): Observable<WebSocketEvent>;
+  /** One poll resyncing a job that has been silent for `idleTimeout`. */
+  idle(this: void): Observable<WebSocketEvent>;
+  /** The socket carries the job again, or the job's feed ended: polling no longer stands in. */
+  socketBack(this: void): void;
+}
+
+/**
+ * Polls `GET /api/v1/{kind}s/{id}` and turns each snapshot into events. A 404 ends the job with a
+ * non-recoverable `NOT_FOUND` error; other failures are reported and the next poll tries again.
+ */
+export function createJobPoll(context: JobPollContext): JobPoll {
+  const { options, link, store, job, eventsFrom, report } = context;
+  const { log } = options;
+  const resource = `${options.apiUrl}/api/v1/${job.kind}s/${encodeURIComponent(job.id)}`;
+  // Whether polling stands in for the socket, so that switches, not every poll, are traced.
+  let fallingBack = false;
+  const key = `${job.kind}:${job.id}`;
+
+  const poll = () => {
+    log({ scope: 'poll', message: 'GET', data: { job, url: resource } });
+    return poll$(resource, {
+      fetch: options.fetch,
+      scheduler: options.scheduler,
+      random: options.random,
+      headers: { 'X-Request-ID': link.requestId() },
+      credentials: options.withCredentials ? 'include' : 'same-origin',
+      onRetry: ({ attempt, delay, error }) =>
+        log({ scope: 'poll', message: 'retry scheduled', data: { job, attempt, delay, error: describeError(error) } }),
+    }).pipe(
+      mergeMap(eventsFrom),
+      catchError((error: unknown) => {
+        log({ scope: 'poll', message: 'failed', data: { job, error: describeError(error) } });
+        if (error instanceof HttpError && error.status === 404) {
+          return of<WebSocketEvent>({
+            type: 'error',
+            data: { code: 'NOT_FOUND', message: `No ${job.kind} ${job.id}.`, recoverable: false },
+          });
+        }
+        report({ error: error instanceof Error ? error : new Error(String(error)), job });
+        return EMPTY;
+      }),
+    );
+  };
+
+  return {
+    fallback() {
+      if (!fallingBack) {
+        fallingBack = true;
+        // Say "polling" as soon as a poll goes out, not when one brings news.
+        store.setPolling(key, true);
+        const { grace, interval } = options.polling;
+        log({ scope: 'poll', message: 'job switched websocket -> polling', data: { job, grace, interval } });
+      }
+      return poll();
+    },
+    idle() {
+      log({ scope: 'job', message: 'idle: resyncing from REST', data: { job, idleMs: options.idleTimeout } });
+      return poll();
+    },
+    socketBack() {
+      if (!fallingBack) return;
+      fallingBack = false;
+      store.setPolling(key, false);
+      log({ scope: 'poll', message: 'job switched polling -> websocket', data: { job } });
+    },
+  };
+}
