@@ -14,16 +14,10 @@ export default defineConfig(
       'coverage/',
       'node_modules/',
       'e2e/artifacts/',
-      // TODO(lead): remove once the stress, hostile and leak suites (and the stress-only helpers) lint clean.
-      'spec/stress/',
+      'demo/dist/',
+      // TODO(lead): remove once the hostile and leak suites lint clean.
       'spec/hostile/',
       'spec/leaks/',
-      'spec/helpers/followJob.ts',
-      'spec/helpers/jobViolations.ts',
-      'spec/helpers/printFigure.ts',
-      'spec/helpers/stressSeeds.ts',
-      'spec/helpers/trackProcessErrors.ts',
-      'spec/helpers/watchConnection.ts',
     ],
   },
   js.configs.recommended,

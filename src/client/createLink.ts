@@ -51,6 +51,9 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     reconnection: false,
     autoConnect: false,
     transports: options.transports,
+    // Without it engine.io retries the first transport forever, and a network that blocks
+    // WebSockets would never reach long-polling.
+    tryAllTransports: true,
     withCredentials: options.withCredentials,
     timeout: options.ackTimeout,
     extraHeaders: {},

@@ -23,6 +23,9 @@ import { backoffDelay } from '../operators/backoffDelay.js';
 import { acquireSendLease } from '../outbox/acquireSendLease.js';
 import type { DeadLetter } from '../outbox/DeadLetter.js';
 import { MessageQueue } from '../outbox/MessageQueue.js';
+import { reportOnce } from '../outbox/reportOnce.js';
+import { resolveStorage } from '../outbox/resolveStorage.js';
+import type { StorageProblem } from '../outbox/StorageProblem.js';
 import type { QueuedMessage } from '../outbox/QueuedMessage.js';
 import { ack$ } from '../transport/ack$.js';
 import type { Link } from './createLink.js';
@@ -52,19 +55,22 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
   const { scheduler, outbox, log, debugEnabled } = options;
   const deadLetters = new Subject<DeadLetter>();
   const disposed = new Subject<void>();
-  const onProblem = (problem: { kind: string; error?: unknown }) => {
+  // One storage and one report per problem kind for the queue and the lease together: each would
+  // otherwise fall back (and report) on its own, again at every reconnect.
+  const onProblem = reportOnce((problem: StorageProblem) => {
     log({
       scope: 'outbox',
       message: 'storage problem',
       data: { kind: problem.kind, ...(problem.error !== undefined && { error: describeError(problem.error) }) },
     });
     report({ error: problem.error instanceof Error ? problem.error : new Error(`outbox storage: ${problem.kind}`) });
-  };
+  });
+  const storage = resolveStorage(options.storage, onProblem);
   const queue = new MessageQueue({
     maxSize: outbox.maxSize,
     maxRetries: outbox.maxRetries,
     ttl: outbox.ttl,
-    storage: options.storage,
+    storage,
     key: outbox.key,
     scheduler,
     onDrop: (letter) => {
@@ -135,7 +141,7 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
     switchMap((pending) => (pending ? link.root$ : of(null))),
     switchMap((socket) =>
       socket
-        ? acquireSendLease({ key: outbox.key, storage: options.storage, locks: options.locks, scheduler, onProblem }).pipe(
+        ? acquireSendLease({ key: outbox.key, storage, locks: options.locks, scheduler, onProblem }).pipe(
             tap((held) =>
               log({
                 scope: 'outbox',
