@@ -67,6 +67,7 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const store = createConnectionStore();
   const errors = new Subject<JobStreamsError>();
   const disposed = new Subject<void>();
+  const feedsDisposed = new Subject<void>();
   const link = createLink(resolved, store, disposed);
   const feeds = new Map<string, JobFeed>();
   const outbox = createOutbox(resolved, link, (problem) => errors.next(problem));
@@ -85,7 +86,7 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
       link,
       store,
       report: (problem) => errors.next(problem),
-      disposed$: disposed,
+      disposed$: feedsDisposed,
       onClose: () => feeds.get(key) === created && feeds.delete(key),
     });
     feeds.set(key, created);
@@ -111,6 +112,8 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
     dispose() {
       if (isDisposed) return;
       isDisposed = true;
+      feedsDisposed.next();
+      feedsDisposed.complete();
       disposed.next();
       disposed.complete();
       outbox.dispose();

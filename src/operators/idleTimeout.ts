@@ -1,16 +1,4 @@
-import {
-  asyncScheduler,
-  concatMap,
-  connect,
-  endWith,
-  ignoreElements,
-  merge,
-  repeat,
-  startWith,
-  switchMap,
-  takeUntil,
-  timer,
-} from 'rxjs';
+import { asyncScheduler, from, Observable, type Subscription } from 'rxjs';
 import type { ObservableInput, OperatorFunction, SchedulerLike } from 'rxjs';
 
 /**
@@ -73,20 +61,52 @@ export function idleTimeout<T, R = T>(config: IdleTimeoutConfig<R>): OperatorFun
     throw new TypeError(`idleTimeout: \`idle\` must be a number of ms greater than 0, got ${idle}.`);
   }
 
-  const resyncs$ = timer(idle, scheduler).pipe(
-    concatMap(() => onIdle()),
-    repeat(),
-  );
-
-  return connect((values) =>
-    merge(
-      values,
-      values.pipe(
-        startWith(null),
-        switchMap(() => resyncs$),
-        // switchMap outlives its source while an inner is running; end with the source instead.
-        takeUntil(values.pipe(ignoreElements(), endWith(null))),
-      ),
-    ),
-  );
+  // One timer per silence, not per value: a value only notes its time, and the timer, when it
+  // fires early, re-arms for what is left. Re-arming on every value (switchMap over a timer) costs
+  // a setInterval/clearInterval pair and a dozen subscriber objects per event.
+  return (source) =>
+    new Observable<T | R>((subscriber) => {
+      let lastAt = scheduler.now();
+      let timerSub: Subscription | undefined;
+      let resync: Subscription | undefined;
+      const arm = (delay: number) => {
+        timerSub = scheduler.schedule(check, delay);
+      };
+      const check = () => {
+        const quiet = scheduler.now() - lastAt;
+        if (quiet < idle) {
+          arm(idle - quiet);
+          return;
+        }
+        resync = from(onIdle()).subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            resync = undefined;
+            lastAt = scheduler.now();
+            arm(idle);
+          },
+        });
+      };
+      arm(idle);
+      const upstream = source.subscribe({
+        next: (value) => {
+          lastAt = scheduler.now();
+          if (resync) {
+            resync.unsubscribe();
+            resync = undefined;
+            timerSub?.unsubscribe();
+            arm(idle);
+          }
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        upstream.unsubscribe();
+        timerSub?.unsubscribe();
+        resync?.unsubscribe();
+      };
+    });
 }

@@ -49,5 +49,7 @@ function createProgressGate(): (event: WebSocketEvent) => boolean {
 }
 
 function sameFields(a: object, b: Record<string, unknown>): boolean {
-  return Object.entries(a).every(([key, value]) => b[key] === value);
+  // for…in, not Object.entries: this runs on every progress event and must not allocate.
+  for (const key in a) if ((a as Record<string, unknown>)[key] !== b[key]) return false;
+  return true;
 }

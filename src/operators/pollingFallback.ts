@@ -1,20 +1,16 @@
 import {
   EMPTY,
   asyncScheduler,
-  connect,
   distinctUntilChanged,
-  endWith,
   exhaustMap,
-  ignoreElements,
   isObservable,
   map,
-  merge,
+  Observable,
   startWith,
   switchMap,
-  takeUntil,
   timer,
 } from 'rxjs';
-import type { Observable, ObservableInput, OperatorFunction, SchedulerLike } from 'rxjs';
+import type { ObservableInput, OperatorFunction, SchedulerLike } from 'rxjs';
 
 /** The way a value reached the client. */
 export type DeliveryTransport = 'websocket' | 'polling';
@@ -144,11 +140,25 @@ export function pollingFallback<T>(config: PollingFallbackConfig<T>): OperatorFu
     ),
   );
 
-  return connect((values) =>
-    merge(
-      values.pipe(fromSocket),
-      // Polling never completes by itself; it ends with the source.
-      polled$.pipe(takeUntil(values.pipe(ignoreElements(), endWith(null)))),
-    ),
-  );
+  // Not `connect`: multicasting every socket value through a Subject to learn when the source
+  // completes costs two extra subscribers per value; the source's own complete ends polling here.
+  return (source) =>
+    new Observable<Delivered<T>>((subscriber) => {
+      const polling = polled$.subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => subscriber.error(error),
+      });
+      const upstream = source.subscribe({
+        next: (value) => subscriber.next({ transport: 'websocket', value }),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          polling.unsubscribe();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        polling.unsubscribe();
+        upstream.unsubscribe();
+      };
+    });
 }

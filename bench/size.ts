@@ -1,0 +1,168 @@
+/**
+ * Minified + gzipped size of each public entry, checked against budgets. Prints one JSON object
+ * and exits 1 when a budget fails, so CI can run it as a check (`npm run size`).
+ *
+ * Each entry is bundled from source with esbuild (ESM, platform browser, minified, tree-shaken),
+ * then gzipped with node:zlib at level 9. The peers are external (rxjs, socket.io-client, react,
+ * react-dom, observable-hooks, socket.io): an app pays for them once, whatever it imports.
+ *
+ * Two decisions the figures depend on:
+ * - valibot is a dependency, not a peer, so it is bundled IN and counts against the budgets;
+ *   every entry is also measured with valibot external (`withoutValibot`) to show its share.
+ * - `jobstream/react` and `jobstream/compat` sit on the core: an app that uses them has the core
+ *   already. Their budgeted figure is `own`, bundled with everything outside their folder
+ *   external; `standalone` (core included) is reported beside it.
+ *
+ * 1 KB = 1024 bytes. `top` lists the inputs that take the most minified bytes of an entry, to
+ * see where to cut when it is over budget.
+ *
+ *   npm run size
+ *   SIZE_TOP=25 tsx bench/size.ts
+ */
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PEERS = ['rxjs', 'socket.io-client', 'react', 'react-dom', 'observable-hooks', 'socket.io'];
+const TOP = Number(process.env.SIZE_TOP ?? 12);
+
+interface Entry {
+  /** The import specifier a consumer writes. */
+  name: string;
+  file: string;
+  /** Folder of its own code, for `own`; undefined for entries measured standalone only. */
+  ownDir?: string;
+  /** Budget of `own` (or of `standalone` when there is no ownDir), min+gzip bytes. */
+  budget?: number;
+}
+
+const ENTRIES: Entry[] = [
+  { name: 'jobstream', file: 'src/index.ts', budget: 6 * 1024 },
+  { name: 'jobstream/operators', file: 'src/operators/index.ts' },
+  { name: 'jobstream/react', file: 'src/react/index.ts', ownDir: 'src/react', budget: 2 * 1024 },
+  { name: 'jobstream/compat', file: 'src/compat/index.ts', ownDir: 'src/compat' },
+];
+
+interface Size {
+  minBytes: number;
+  gzipBytes: number;
+}
+
+interface Bundle extends Size {
+  metafile: Metafile;
+}
+
+/** Marks every import that resolves outside `dir` as external, so only `dir`'s code is counted. */
+function onlyOwnCode(dir: string): Plugin {
+  const ownRoot = resolve(ROOT, dir) + sep;
+  return {
+    name: 'only-own-code',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const target = resolve(args.resolveDir, args.path);
+        return target.startsWith(ownRoot) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** What typical apps import: measured as they would be bundled, for context (no budget). */
+const SCENARIOS: { name: string; code: string }[] = [
+  { name: "import { createJobStreams } from 'jobstream'", code: "export { createJobStreams } from './src/index.ts';" },
+  {
+    name: "createJobStreams + import { JobStreamsProvider, useGenerationProgress, JobProgress } from 'jobstream/react'",
+    code: "export { createJobStreams } from './src/index.ts'; export { JobStreamsProvider, useGenerationProgress, JobProgress } from './src/react/index.ts';",
+  },
+];
+
+async function bundle(file: string | { code: string }, external: string[], plugins: Plugin[] = []): Promise<Bundle> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    ...(typeof file === 'string'
+      ? { entryPoints: [file] }
+      : { stdin: { contents: file.code, resolveDir: ROOT, loader: 'ts' as const } }),
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    treeShaking: true,
+    metafile: true,
+    logLevel: 'silent',
+    external,
+    plugins,
+  });
+  const output = result.outputFiles[0];
+  if (!output) throw new Error(`esbuild produced nothing for ${typeof file === 'string' ? file : file.code}`);
+  return {
+    minBytes: output.contents.byteLength,
+    gzipBytes: gzipSync(output.contents, { level: 9 }).byteLength,
+    metafile: result.metafile,
+  };
+}
+
+/** The inputs that contribute the most bytes to the minified output, grouped by package. */
+function topInputs(metafile: Metafile): { input: string; minBytes: number }[] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = match ? `${match[1]} (package)` : relative(ROOT, resolve(ROOT, input));
+      bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP)
+    .map(([input, minBytes]) => ({ input, minBytes }));
+}
+
+const sizeOf = ({ minBytes, gzipBytes }: Bundle): Size => ({ minBytes, gzipBytes });
+
+async function measure(entry: Entry) {
+  const standalone = await bundle(entry.file, PEERS);
+  const standaloneWithoutValibot = await bundle(entry.file, [...PEERS, 'valibot']);
+  const own = entry.ownDir === undefined ? undefined : await bundle(entry.file, PEERS, [onlyOwnCode(entry.ownDir)]);
+  const budgeted = own ?? standalone;
+  const budgetedWithoutValibot = own ?? standaloneWithoutValibot;
+  return {
+    entry: entry.name,
+    file: entry.file,
+    budgeted: own ? 'own' : 'standalone',
+    standalone: { ...sizeOf(standalone), withoutValibot: sizeOf(standaloneWithoutValibot) },
+    ...(own ? { own: sizeOf(own) } : {}),
+    budgetBytes: entry.budget ?? null,
+    pass: entry.budget === undefined ? null : budgeted.gzipBytes <= entry.budget,
+    passWithoutValibot: entry.budget === undefined ? null : budgetedWithoutValibot.gzipBytes <= entry.budget,
+    top: topInputs(budgeted.metafile),
+  };
+}
+
+const entries = [];
+for (const entry of ENTRIES) entries.push(await measure(entry));
+const scenarios = [];
+for (const scenario of SCENARIOS) {
+  const bundled = await bundle({ code: scenario.code }, PEERS);
+  scenarios.push({
+    imports: scenario.name,
+    ...sizeOf(bundled),
+    withoutValibot: sizeOf(await bundle({ code: scenario.code }, [...PEERS, 'valibot'])),
+  });
+}
+const failed = entries.filter((entry) => entry.pass === false).map((entry) => entry.entry);
+const output = {
+  bench: 'size',
+  unit: 'bytes (min+gzip level 9; 1 KB = 1024 B)',
+  external: PEERS,
+  valibot: 'bundled in (a dependency, not a peer); withoutValibot shows the figure with it external',
+  entries,
+  scenarios,
+  failed,
+  pass: failed.length === 0,
+};
+process.stdout.write(`${JSON.stringify(output)}\n`);
+if (failed.length > 0) process.exitCode = 1;
