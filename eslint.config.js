@@ -15,9 +15,6 @@ export default defineConfig(
       'node_modules/',
       'e2e/artifacts/',
       'demo/dist/',
-      // TODO(lead): remove once the hostile and leak suites lint clean.
-      'spec/hostile/',
-      'spec/leaks/',
     ],
   },
   js.configs.recommended,

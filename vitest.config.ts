@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['spec/**/*.spec.ts', 'spec/**/*.spec.tsx', 'marbles/**/*.spec.ts'],
     // The stress suite takes minutes; it runs on its own: `npm run test:stress` (vitest.stress.config.ts).
-    exclude: [...configDefaults.exclude, 'spec/stress/**'],
+    // The leak suite needs --expose-gc and runs alone: `npm run test:leaks` (vitest.leaks.config.ts).
+    exclude: [...configDefaults.exclude, 'spec/stress/**', 'spec/leaks/**'],
     // Integration specs start real servers; a generous ceiling keeps a slow shared machine from
     // failing them, while each test still waits on a condition rather than a fixed delay.
     testTimeout: 20_000,

@@ -5,7 +5,7 @@
  * target is reported in the JSON (`pass: false`) but is not a failure here: benchmarks are not
  * tests.
  *
- *   npm run bench                      # throughput, fanout
+ *   npm run bench                      # throughput, fanout, load, react-flood, size
  *   npm run bench -- fanout            # only the benches named
  *   BENCH_EVENTS=20000 BENCH_JOBS=200 npm run bench   # quick sizes (read by each bench)
  */
@@ -13,8 +13,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The benches of issue 3, in the order they run. Others in this folder have their own npm scripts. */
-const DEFAULT_BENCHES = ['throughput', 'fanout'];
+/** Every bench, in the order they run (load takes one to two minutes). */
+const DEFAULT_BENCHES = ['throughput', 'fanout', 'load', 'react-flood', 'size'];
 const TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 15 * 60_000);
 
 function runBench(name: string): Promise<{ ok: boolean; reason?: string }> {
@@ -31,7 +31,8 @@ function runBench(name: string): Promise<{ ok: boolean; reason?: string }> {
       const lines = output.split('\n').filter((line) => line.trim().startsWith('{'));
       for (const line of lines) process.stdout.write(`${line.trim()}\n`);
       if (signal) resolve({ ok: false, reason: `killed by ${signal}${signal === 'SIGKILL' ? ` (over ${TIMEOUT_MS} ms?)` : ''}` });
-      else if (code !== 0) resolve({ ok: false, reason: `exited with ${code}` });
+      // `size` exits 1 on a missed budget, for CI; here a missed target is a figure, not a crash.
+      else if (code !== 0 && !lines.some((line) => line.includes('"pass":false'))) resolve({ ok: false, reason: `exited with ${code}` });
       else if (lines.length === 0) resolve({ ok: false, reason: 'printed no JSON' });
       else resolve({ ok: true });
     });
