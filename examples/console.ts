@@ -1,6 +1,6 @@
 /**
- * `npm start` until the dashboard exists: a reference server with a few simulated jobs, followed
- * by a jobstream client that prints each job's progress. Midway the socket is cut for two seconds
+ * `npm run example:console`: a reference server with a few simulated jobs, followed by a jobstream
+ * client that prints each job's progress, for a terminal without a browser. Midway the socket is cut for two seconds
  * so the REST fallback can be seen carrying the jobs, then the socket takes over again.
  */
 import { distinctUntilChanged, lastValueFrom, map, merge } from 'rxjs';
