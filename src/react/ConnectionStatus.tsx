@@ -34,8 +34,8 @@ const formatLocalTime = (date: Date): string => date.toLocaleTimeString();
  * (last connection, latency, next retry) that is also the badge's accessible description and,
  * with the default stylesheet, shows on keyboard focus too.
  *
- * Unstyled apart from class names and `data-status`; import `jobstream/react/styles.css` or inject
- * `connectionStatusCss` for the default look, themed by `--jobstream-connected`,
+ * Unstyled apart from class names and `data-status`; import `jobstream/react/styles.css` for the
+ * default look, themed by `--jobstream-connected`,
  * `--jobstream-connecting`, `--jobstream-polling`, `--jobstream-disconnected`, `--jobstream-error`.
  *
  * @example

@@ -3,8 +3,8 @@
  * its streams into components (through observable-hooks, subscribing in effects only), and two
  * small components. Nothing connects on import or during render; safe under SSR and StrictMode.
  *
- * The default stylesheet is `jobstream/react/styles.css` (not imported here: no side effects), or
- * `connectionStatusCss` + `jobProgressCss` as strings.
+ * The default stylesheet is `jobstream/react/styles.css`, not imported here so that importing the
+ * bindings has no side effects and costs no CSS bytes in the script.
  */
 export { JobStreamsProvider, type JobStreamsProviderProps } from './JobStreamsProvider.js';
 export { useJobStreams } from './useJobStreams.js';
@@ -21,8 +21,6 @@ export { connectionDisplayStatus, type ConnectionDisplayStatus } from './connect
 export { DEFAULT_CONNECTION_STATUS_LABELS, type ConnectionStatusLabels } from './ConnectionStatusLabels.js';
 export { JobProgress, type JobProgressProps } from './JobProgress.js';
 export { JobProgressView, type JobProgressViewProps } from './JobProgressView.js';
-export { connectionStatusCss } from './connectionStatusCss.js';
-export { jobProgressCss } from './jobProgressCss.js';
 export type { JobState } from '../client/JobState.js';
 export type { JobStreams } from '../client/createJobStreams.js';
 export type { JobStreamsOptions } from '../client/JobStreamsOptions.js';
