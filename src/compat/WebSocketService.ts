@@ -1,32 +1,18 @@
 import { filter, type Observable, Subscription } from 'rxjs';
 import type { JobStreams } from '../client/createJobStreams.js';
-import type {
-  ClipCompletedEvent,
-  CompletedEvent,
-  EncodingProgressEvent,
-  ErrorEvent,
-  ProgressEvent,
-  StatusChangeEvent,
-  WebSocketEvent,
-} from '../protocol/events.js';
+import type { CompletedEvent, EncodingProgressEvent, ErrorEvent, WebSocketEvent } from '../protocol/events.js';
 import type { Composition, Generation, JobKind } from '../protocol/resources.js';
+import { dispatchJobEvent, type JobEventHandlers } from '../client/JobEventHandlers.js';
 import { EventHandlerError } from './EventHandlerError.js';
 import { pollSnapshots$ } from './pollSnapshots$.js';
 import { configureShared, reportShared, resetShared, sharedSource, type WebSocketServiceConfig } from './sharedClient.js';
 
-/** Handlers of {@link WebSocketService.subscribeToGeneration}; each is optional. */
-export interface GenerationHandlers {
-  /** Each `progress` event: step, clip number, percentage (throttled, never backwards). */
-  onProgress?: (data: ProgressEvent['data']) => void;
-  /** Each clip once, in order, including clips finished while offline (from the resync). */
-  onClipCompleted?: (data: ClipCompletedEvent['data']) => void;
-  /** Each status change, e.g. `queued` → `processing`. */
-  onStatusChange?: (data: StatusChangeEvent['data']) => void;
-  /** The terminal success, exactly once, with the video's URLs and duration. */
-  onCompleted?: (data: CompletedEvent['data']) => void;
-  /** A failure; when `recoverable` is `false` it is terminal and delivered once. */
-  onError?: (data: ErrorEvent['data']) => void;
-}
+/**
+ * Handlers of {@link WebSocketService.subscribeToGeneration}, each optional: `onProgress`,
+ * `onClipCompleted` (each clip once, including those finished while offline), `onStatusChange`,
+ * `onCompleted` (exactly once) and `onError` (terminal when `recoverable` is `false`).
+ */
+export type GenerationHandlers = Omit<JobEventHandlers, 'onEncodingProgress'>;
 
 /** Handlers of {@link WebSocketService.subscribeToComposition}; each is optional. */
 export interface CompositionHandlers {
@@ -91,18 +77,7 @@ export class WebSocketService {
   static subscribeToGeneration(generationId: string, handlers: GenerationHandlers): () => void {
     const { client } = sharedSource();
     return follow('generation', generationId, client.generationProgress$(generationId), client, (event) => {
-      switch (event.type) {
-        case 'progress':
-          return handlers.onProgress?.(event.data);
-        case 'clip_completed':
-          return handlers.onClipCompleted?.(event.data);
-        case 'status_change':
-          return handlers.onStatusChange?.(event.data);
-        case 'completed':
-          return handlers.onCompleted?.(event.data);
-        case 'error':
-          return handlers.onError?.(event.data);
-      }
+      dispatchJobEvent(event, handlers);
     });
   }
 
@@ -115,14 +90,8 @@ export class WebSocketService {
   static subscribeToComposition(compositionId: string, handlers: CompositionHandlers): () => void {
     const { client } = sharedSource();
     return follow('composition', compositionId, client.compositionProgress$(compositionId), client, (event) => {
-      switch (event.type) {
-        case 'encoding_progress':
-          return handlers.onProgress?.(event.data);
-        case 'completed':
-          return handlers.onCompleted?.(event.data);
-        case 'error':
-          return handlers.onError?.(event.data);
-      }
+      const { onProgress, onCompleted, onError } = handlers;
+      dispatchJobEvent(event, { onEncodingProgress: onProgress, onCompleted, onError });
     });
   }
 

@@ -14,7 +14,7 @@ export { useCompositionProgress } from './useCompositionProgress.js';
 export { useConnectionState } from './useConnectionState.js';
 export { useOutbox, type UseOutboxResult } from './useOutbox.js';
 export { useJobEvents, type UseJobEventsOptions } from './useJobEvents.js';
-export type { JobEventHandlers } from './JobEventHandlers.js';
+export type { JobEventHandlers } from '../client/JobEventHandlers.js';
 export { ConnectionStatus, type ConnectionStatusProps } from './ConnectionStatus.js';
 export { ConnectedStatus, type ConnectedStatusProps } from './ConnectedStatus.js';
 export { connectionDisplayStatus, type ConnectionDisplayStatus } from './connectionDisplayStatus.js';

@@ -1,19 +1,9 @@
 import { useMemo } from 'react';
 import { useSubscription } from 'observable-hooks';
-import type { WebSocketEvent, WebSocketEventType } from '../protocol/events.js';
+import type { WebSocketEvent } from '../protocol/events.js';
 import type { JobKind } from '../protocol/resources.js';
-import type { JobEventHandlers } from './JobEventHandlers.js';
+import { dispatchJobEvent, HANDLER_OF_EVENT, type JobEventHandlers } from '../client/JobEventHandlers.js';
 import { useJobStreams } from './useJobStreams.js';
-
-/** The handler that receives each event type. */
-const HANDLER_OF_EVENT = {
-  progress: 'onProgress',
-  clip_completed: 'onClipCompleted',
-  status_change: 'onStatusChange',
-  completed: 'onCompleted',
-  error: 'onError',
-  encoding_progress: 'onEncodingProgress',
-} as const satisfies Record<WebSocketEventType, keyof JobEventHandlers>;
 
 /** Options of {@link useJobEvents}. */
 export interface UseJobEventsOptions {
@@ -50,9 +40,8 @@ export function useJobEvents(id: string, handlers: JobEventHandlers, { kind = 'g
     [client, kind, id],
   );
   useSubscription(events$, (event: WebSocketEvent) => {
-    const handler = handlers[HANDLER_OF_EVENT[event.type]] as ((data: WebSocketEvent['data']) => void) | undefined;
     try {
-      handler?.(event.data);
+      dispatchJobEvent(event, handlers);
     } catch (error) {
       console.error(`jobstream: a useJobEvents ${HANDLER_OF_EVENT[event.type]} handler threw; the stream goes on.`, error);
     }
