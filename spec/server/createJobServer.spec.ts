@@ -151,10 +151,13 @@ describe('createJobServer', () => {
       const job = await connected(open('/ws/generations/gen_x'));
       expect(await job.timeout(2000).emitWithAck('heartbeat', { sent: 1 })).toEqual({ t: expect.any(Number) });
 
+      expect(server.control.heartbeatAcks).toBe(true);
       server.control.stopHeartbeatAcks();
+      expect(server.control.heartbeatAcks).toBe(false);
       // The one deliberate wait of this suite: proving an ack does NOT come needs a deadline.
       await expect(root.timeout(100).emitWithAck('heartbeat')).rejects.toThrow(/timed out/);
       server.control.resumeHeartbeatAcks();
+      expect(server.control.heartbeatAcks).toBe(true);
       expect(await root.timeout(2000).emitWithAck('heartbeat')).toEqual({ t: expect.any(Number) });
     });
   });
@@ -188,6 +191,20 @@ describe('createJobServer', () => {
       });
       expect(server.control.outbox.applied).toEqual([{ id: 'n-1', event: 'note', data: [1] }]);
       expect(server.control.outbox.rejected).toEqual([{ payload: { event: 'note' }, reason: expect.any(String) }]);
+    });
+
+    it('should apply but not ack while message acks are stopped, and report it', async () => {
+      const root = await connected(open());
+      expect(server.control.messageAcks).toBe(true);
+      server.control.stopMessageAcks();
+      expect(server.control.messageAcks).toBe(false);
+      // Proving an ack does NOT come needs a deadline.
+      await expect(root.timeout(100).emitWithAck('message', { id: 'q-1', event: 'note', data: null })).rejects.toThrow(/timed out/);
+      expect(server.control.outbox.applied).toEqual([{ id: 'q-1', event: 'note', data: null }]);
+      server.control.resumeMessageAcks();
+      expect(server.control.messageAcks).toBe(true);
+      expect(await root.emitWithAck('message', { id: 'q-1', event: 'note', data: null })).toEqual({ id: 'q-1' });
+      expect(server.control.outbox.applied).toHaveLength(1);
     });
   });
 

@@ -53,6 +53,10 @@ export interface ServerControl {
   namespaceSockets(id: string): number;
   /** Whether engine.io handshakes are accepted (`false` after `stopSocket`). */
   readonly accepting: boolean;
+  /** Whether `heartbeat` is acked (`false` after `stopHeartbeatAcks`). */
+  readonly heartbeatAcks: boolean;
+  /** Whether outbound `message`s are acked (`false` after `stopMessageAcks`). */
+  readonly messageAcks: boolean;
   /** Request id of every socket.io handshake that carried one, in order. */
   readonly requestIds: readonly string[];
   /** Every socket.io handshake (one per namespace connection): request id, auth, namespace. */

@@ -164,6 +164,12 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     get accepting() {
       return accepting;
     },
+    get heartbeatAcks() {
+      return sockets.heartbeatAcks;
+    },
+    get messageAcks() {
+      return sockets.messageAcks;
+    },
     requestIds: sockets.requestIds,
     handshakes: sockets.handshakes,
     outbox,

@@ -40,13 +40,9 @@ const LISTED_JOBS = 50;
 export function demoControlHandler(
   target: () => DemoControlTarget | undefined,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
-  // ServerControl can stop and resume heartbeat acks but not report them; this handler is the
-  // only thing that toggles them in a demo, so it keeps the flag.
-  let heartbeatAcks = true;
-
   const status = ({ control, jobs }: DemoControlTarget) => ({
     socket: control.accepting ? 'accepting' : 'stopped',
-    heartbeatAcks,
+    heartbeatAcks: control.heartbeatAcks,
     engineConnections: control.engineConnections(),
     jobs: jobs
       .list()
@@ -70,11 +66,9 @@ export function demoControlHandler(
         return true;
       case 'heartbeat/stop':
         control.stopHeartbeatAcks();
-        heartbeatAcks = false;
         return true;
       case 'heartbeat/resume':
         control.resumeHeartbeatAcks();
-        heartbeatAcks = true;
         return true;
       default:
         return undefined;
