@@ -1,5 +1,6 @@
 import { EVENT_DATA_SCHEMAS, MAX_ID_LENGTH, type WebSocketEvent, type WebSocketEventType } from './events.js';
 import { safeParse } from './parse.js';
+import { HOT_EVENT_READERS } from './readHotEvent.js';
 import { ValidationError, type ParseResult } from './ValidationError.js';
 
 /**
@@ -21,6 +22,14 @@ export function parseEvent(name: string, payload: unknown): ParseResult<WebSocke
         ? String(received).slice(0, MAX_ID_LENGTH)
         : `(${typeof received})`;
     return { ok: false, error: new ValidationError('unknown_event', shown, '', `unknown event "${shown}"`) };
+  }
+  if (name === 'progress' || name === 'encoding_progress') {
+    try {
+      const event = HOT_EVENT_READERS[name](payload);
+      if (event) return { ok: true, value: event };
+    } catch {
+      // A hostile getter or proxy: the schema below reports it.
+    }
   }
   const result = safeParse(EVENT_DATA_SCHEMAS[name], payload, name, 'invalid_payload');
   return result.ok ? { ok: true, value: { type: name, data: result.value } as WebSocketEvent } : result;
