@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { Socket, type Manager } from 'socket.io-client';
 import { ConnectionLostError } from './ConnectionLostError.js';
+import { connectRouted } from './connectRouted.js';
 
 /** Options of {@link socket$}. */
 export interface SocketConfig {
@@ -21,7 +22,8 @@ export interface SocketConfig {
  *
  * The root namespace (`/`) uses the manager's own socket; socket.io closes the shared connection
  * when its last *registered* socket leaves, so job sockets are created outside that registry and
- * the root socket alone decides when the connection closes.
+ * the root socket alone decides when the connection closes. Job sockets get their packets through
+ * {@link connectRouted}, so a packet costs one lookup rather than one call per open job.
  *
  * @example
  * socket$(manager, '/ws/generations/gen_1', { requestId }).subscribe((socket) => …);
@@ -51,7 +53,9 @@ export function socket$(manager: Manager, namespace: string, config: SocketConfi
     socket.on('connect', onConnect);
     socket.on('connect_error', onConnectError);
     socket.on('disconnect', onDisconnect);
-    socket.connect();
+    // The root socket is a single listener on the manager; a job socket is one of thousands.
+    if (namespace === '/') socket.connect();
+    else connectRouted(socket);
 
     return () => {
       socket.off('connect', onConnect);
