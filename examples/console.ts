@@ -1,10 +1,12 @@
 /**
  * `npm run example:console`: a reference server with a few simulated jobs, followed by a jobstream
  * client that prints each job's progress, for a terminal without a browser. Midway the socket is cut for two seconds
- * so the REST fallback can be seen carrying the jobs, then the socket takes over again.
+ * so the REST fallback can be seen carrying the jobs, then the socket takes over again; a message sent meanwhile waits
+ * in the outbox (the `jobstream/outbox` plugin) and is delivered once the socket is back.
  */
 import { distinctUntilChanged, lastValueFrom, map, merge } from 'rxjs';
 import { createJobStreams, type JobState } from '../src/index.js';
+import { outbox } from '../src/outbox/index.js';
 import { createJobServer } from '../src/server/index.js';
 
 const server = await createJobServer({ port: Number(process.env.PORT ?? 0) });
@@ -16,10 +18,21 @@ const jobs = [
   { kind: 'composition', id: server.jobs.startComposition({ frames: 300, framesPerStep: 15, stepMs: 200 }) },
 ] as const;
 
-const streams = createJobStreams({ url: server.url, polling: { interval: 500, grace: 500 }, reconnection: { delay: 250, maxDelay: 1000 } });
+const streams = createJobStreams({
+  url: server.url,
+  polling: { interval: 500, grace: 500 },
+  reconnection: { delay: 250, maxDelay: 1000 },
+  outbox: outbox(),
+});
 streams.connectionState$
   .pipe(
     map(({ status, transport, reconnectAttempts }) => `  link: ${status} over ${transport}${reconnectAttempts ? ` (attempt ${reconnectAttempts})` : ''}`),
+    distinctUntilChanged(),
+  )
+  .subscribe((text) => console.log(text));
+streams.outbox$
+  .pipe(
+    map((waiting) => `  outbox: ${waiting.length} message(s) waiting`),
     distinctUntilChanged(),
   )
   .subscribe((text) => console.log(text));
@@ -42,6 +55,7 @@ merge(...states).subscribe((job) => console.log(line(job)));
 setTimeout(() => {
   console.log('  -- cutting the socket for 2 s: polling takes over --');
   server.control.stopSocket();
+  streams.send('note', { text: 'sent while the socket was cut' });
   setTimeout(() => {
     console.log('  -- socket back --');
     server.control.startSocket();

@@ -2,8 +2,8 @@
 // The tarball import test: packs jobstream as npm would publish it, installs the tarball and its
 // peers into a scratch project in a temp dir, then imports every entry point from ESM and CJS in
 // child processes, exactly as a user's app would, and runs one job end to end against the
-// reference server. Builds first when dist/ is missing or older than src/. Always removes the
-// temp dir. Exits 1 if any check fails.
+// reference server, sending one message through the outbox plugin. Builds first when dist/ is
+// missing or older than src/. Always removes the temp dir. Exits 1 if any check fails.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ const ENTRIES = {
   'jobstream/server': ['createJobServer', 'createJobSimulator', 'DEFAULT_JOB_SERVER'],
   'jobstream/react': ['JobStreamsProvider', 'useGenerationProgress', 'useConnectionState', 'ConnectionStatus', 'JobProgress'],
   'jobstream/compat': ['WebSocketManager', 'WebSocketService', 'createWebSocketConnection', 'useWebSocket'],
+  'jobstream/outbox': ['outbox', 'DEFAULT_OUTBOX', 'memoryStorage', 'MessageRejectedError'],
 };
 
 const results = [];
@@ -86,13 +87,17 @@ const missing = ${JSON.stringify(names)}.filter((name) => entry[name] === undefi
 if (missing.length > 0) throw new Error('${specifier} (CJS) lacks ' + missing.join(', '));
 `;
 
-/** One generation, start to finish, through the packed client and server. */
+/**
+ * One generation, start to finish, through the packed client and server, and one message sent
+ * through the outbox plugin of the separate `jobstream/outbox` entry.
+ */
 const endToEnd = (load) => `
 const { createJobStreams } = ${load('jobstream')};
+const { outbox, memoryStorage } = ${load('jobstream/outbox')};
 const { createJobServer } = ${load('jobstream/server')};
-const { lastValueFrom, toArray } = ${load('rxjs')};
+const { filter, firstValueFrom, lastValueFrom, toArray } = ${load('rxjs')};
 const server = await createJobServer();
-const client = createJobStreams({ url: server.url, throttle: 0, linger: 0 });
+const client = createJobStreams({ url: server.url, throttle: 0, linger: 0, outbox: outbox({ storage: memoryStorage() }) });
 try {
   const id = server.jobs.startGeneration({ clips: 2, stepMs: 10 });
   const events = await lastValueFrom(client.generationProgress$(id).pipe(toArray()));
@@ -100,6 +105,10 @@ try {
   if (types.at(-1) !== 'completed' || types.filter((type) => type === 'clip_completed').length !== 2) {
     throw new Error('unexpected events: ' + types.join(', '));
   }
+  const sent = client.send('note', { packed: true });
+  await firstValueFrom(client.outbox$.pipe(filter((waiting) => waiting.length === 0)));
+  const applied = server.control.outbox.applied.map((envelope) => envelope.id);
+  if (applied.join() !== sent) throw new Error('the outbox applied ' + JSON.stringify(applied) + ', not ' + sent);
 } finally {
   client.dispose();
   await server.close();
@@ -172,14 +181,14 @@ try {
       "if (require('jobstream/package.json').name !== 'jobstream') throw new Error('wrong package.json');",
     ),
   );
-  check('a job runs end to end through the packed client and server (ESM)', () =>
+  check('a job runs and a message is sent end to end through the packed client and server (ESM)', () =>
     node(
       app,
       ['--input-type=module', '-'],
       endToEnd((specifier) => `await import(${JSON.stringify(specifier)})`),
     ),
   );
-  check('a job runs end to end through the packed client and server (CJS)', () =>
+  check('a job runs and a message is sent end to end through the packed client and server (CJS)', () =>
     node(
       app,
       ['--input-type=commonjs', '-'],

@@ -1,21 +1,16 @@
 /**
  * jobstream: reliable real-time progress for long-running jobs, as typed RxJS streams over
  * socket.io with a REST fallback. This entry is the core (no React): the client, the wire
- * protocol and its errors. Operators: `jobstream/operators`; React: `jobstream/react`;
- * reference server: `jobstream/server`.
+ * protocol and its errors. The offline outbox (`send`): `jobstream/outbox`; operators:
+ * `jobstream/operators`; React: `jobstream/react`; reference server: `jobstream/server`.
  */
 export * from './protocol/index.js';
 export { createJobStreams, type JobStreams } from './client/createJobStreams.js';
-export type {
-  JobStreamsOptions,
-  ReconnectionOptions,
-  HeartbeatOptions,
-  PollingOptions,
-  OutboxOptions,
-} from './client/JobStreamsOptions.js';
+export type { JobStreamsOptions, ReconnectionOptions, HeartbeatOptions, PollingOptions } from './client/JobStreamsOptions.js';
+// The outbox's types, so signatures can name them; its code is in `jobstream/outbox`.
+export type { OutboxPlugin } from './client/OutboxPlugin.js';
+export type { OutboxOptions } from './client/OutboxOptions.js';
 export type { DebugEntry } from './client/DebugEntry.js';
-export { MessageRejectedError } from './client/MessageRejectedError.js';
-export { memoryStorage } from './outbox/memoryStorage.js';
 export type { QueuedMessage } from './outbox/QueuedMessage.js';
 export type { DeadLetter } from './outbox/DeadLetter.js';
 export type { StorageLike } from './outbox/StorageLike.js';

@@ -1,3 +1,4 @@
+import { outbox } from '../../src/outbox/index.js';
 import type { JobStreamsOptions } from '../../src/react/index.js';
 
 /**
@@ -11,7 +12,8 @@ export const DASHBOARD_CLIENT_OPTIONS = {
 } as const satisfies JobStreamsOptions;
 
 /**
- * The demo's client options, adjusted by the page's query string: `reconnectDelay` (ms) and
+ * The demo's client options, with the outbox plugin (Cancel goes through it, and the header counts
+ * what waits in it), adjusted by the page's query string: `reconnectDelay` (ms) and
  * `reconnectAttempts` let a test (or a curious user) make the backoff long enough that only the
  * Reconnect button brings the socket back, e.g. `/?reconnectDelay=60000&reconnectAttempts=0`.
  *
@@ -24,6 +26,7 @@ export function dashboardClientOptions(search: string): JobStreamsOptions {
   const attempts = count(params.get('reconnectAttempts'));
   return {
     ...DASHBOARD_CLIENT_OPTIONS,
+    outbox: outbox(),
     reconnection: {
       delay,
       maxDelay: Math.max(delay, DASHBOARD_CLIENT_OPTIONS.reconnection.maxDelay),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from 'rxjs';
 import type { DebugEntry } from '../../src/index.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import { collect, count, startHarness, type Harness } from '../helpers/liveClient.js';
 
 let harness: Harness;
@@ -30,7 +30,7 @@ describe('createJobStreams({ debug })', () => {
       const spy = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
       const { server } = harness;
       for (const debug of [undefined, false]) {
-        const client = harness.client({ storage: memoryStorage(), ...(debug === false && { debug }) });
+        const client = harness.client({ outbox: outbox({ storage: memoryStorage() }), ...(debug === false && { debug }) });
         client.send('note', {});
         const events = await collect(client.generationProgress$(server.jobs.startGeneration({ clips: 2, stepMs: 10 })));
         expect(count(events, 'completed')).toBe(1);
@@ -82,7 +82,7 @@ describe('createJobStreams({ debug })', () => {
     it('should trace queue activity: enqueued, sent, acked, retried and dead-lettered', async () => {
       const { server } = harness;
       const { debug, find, entries } = recorder();
-      const client = harness.client({ debug, storage: memoryStorage(), outbox: { ackTimeout: 100, maxRetries: 1 } });
+      const client = harness.client({ debug, outbox: outbox({ storage: memoryStorage(), ackTimeout: 100, maxRetries: 1 }) });
 
       const delivered = client.send('note', { n: 1 });
       await vi.waitFor(() => expect(find('outbox', 'acked')?.data).toEqual({ id: delivered }));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
 import type { DeadLetter } from '../../src/outbox/index.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import { FakeLockManager } from '../outbox/FakeLockManager.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -21,7 +21,7 @@ describe('createJobStreams send()', () => {
     it('should deliver 100 messages once each and in order after reconnect', async () => {
       const { server } = harness;
       server.control.stopSocket();
-      const client = harness.client({ storage: memoryStorage() });
+      const client = harness.client({ outbox: outbox({ storage: memoryStorage() }) });
       const sent = Array.from({ length: 100 }, (_, n) => client.send('note', { n }));
       expect(new Set(sent).size).toBe(100);
       const waiting = await firstValueFrom(client.outbox$);
@@ -39,7 +39,7 @@ describe('createJobStreams send()', () => {
   describe('when socket.io restarts mid-flush', () => {
     it('should lose none and act on none twice', async () => {
       const { server } = harness;
-      const client = harness.client({ storage: memoryStorage(), outbox: { maxSize: 200 } });
+      const client = harness.client({ outbox: outbox({ storage: memoryStorage(), maxSize: 200 }) });
       const sent = Array.from({ length: 200 }, (_, n) => client.send('note', { n }));
       await vi.waitFor(() => expect(server.control.outbox.received.length).toBeGreaterThan(20));
       server.control.stopSocket();
@@ -57,12 +57,12 @@ describe('createJobStreams send()', () => {
       const { server } = harness;
       const storage = memoryStorage();
       server.control.stopSocket();
-      const before = harness.client({ storage });
+      const before = harness.client({ outbox: outbox({ storage }) });
       const id = server.jobs.startGeneration({ clips: 50, stepMs: 100 });
       const sent = before.send('cancel', { generation_id: id });
       before.dispose();
 
-      const after = harness.client({ storage });
+      const after = harness.client({ outbox: outbox({ storage }) });
       expect((await firstValueFrom(after.outbox$)).map((message) => message.id)).toEqual([sent]);
       server.control.startSocket();
 
@@ -80,7 +80,7 @@ describe('createJobStreams send()', () => {
       const storage = memoryStorage();
       const locks = makeLocks();
       server.control.stopSocket();
-      const tabs = [harness.client({ storage, locks }), harness.client({ storage, locks })];
+      const tabs = [harness.client({ outbox: outbox({ storage, locks }) }), harness.client({ outbox: outbox({ storage, locks }) })];
       const sent = Array.from({ length: 40 }, (_, n) => tabs[n % 2]!.send('note', { n }));
       server.control.startSocket();
 
@@ -94,7 +94,7 @@ describe('createJobStreams send()', () => {
     it('should dead-letter the message after maxRetries resends, applied once by the server', async () => {
       const { server } = harness;
       server.control.stopMessageAcks();
-      const client = harness.client({ storage: memoryStorage(), outbox: { ackTimeout: 100, maxRetries: 2 } });
+      const client = harness.client({ outbox: outbox({ storage: memoryStorage(), ackTimeout: 100, maxRetries: 2 }) });
       const dead = firstValueFrom(client.deadLetters$);
       const id = client.send('note', { n: 1 });
 
@@ -110,7 +110,7 @@ describe('createJobStreams send()', () => {
     it('should drop the oldest into deadLetters$, never silently', async () => {
       const { server } = harness;
       server.control.stopSocket();
-      const client = harness.client({ storage: memoryStorage(), outbox: { maxSize: 3 } });
+      const client = harness.client({ outbox: outbox({ storage: memoryStorage(), maxSize: 3 }) });
       const letters: DeadLetter[] = [];
       client.deadLetters$.subscribe((letter) => letters.push(letter));
       const sent = [1, 2, 3, 4, 5].map((n) => client.send('note', { n }));
@@ -122,6 +122,28 @@ describe('createJobStreams send()', () => {
       server.control.startSocket();
       await vi.waitFor(() => expect(ids(server.control.outbox.applied)).toEqual(sent.slice(2)), { timeout: 5000 });
       await firstValueFrom(client.outbox$.pipe(filter((messages) => messages.length === 0)));
+    });
+  });
+
+  describe('without the outbox plugin', () => {
+    it('should throw an error that says how to install it, and have nothing waiting or lost', async () => {
+      const client = harness.client();
+      const letters: DeadLetter[] = [];
+      client.deadLetters$.subscribe((letter) => letters.push(letter));
+
+      expect(() => client.send('note', { n: 1 })).toThrow(
+        /send\(\) needs the outbox plugin.*outbox: outbox\(\).*import \{ outbox \} from "jobstream\/outbox"/,
+      );
+      expect(await firstValueFrom(client.outbox$)).toEqual([]);
+      expect(letters).toEqual([]);
+      expect(harness.server.control.outbox.received).toEqual([]);
+    });
+
+    it('should still say the client was disposed first, once it was', () => {
+      const client = harness.client();
+      client.dispose();
+
+      expect(() => client.send('note')).toThrow(/disposed/);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHandlerError, WebSocketConnectError, WebSocketManager, type WebSocketManagerOptions } from '../../src/compat/index.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import type { ClipCompletedEvent, CompletedEvent, ProgressEvent, WebSocketConfig } from '../../src/protocol/index.js';
 import { countHandshakeAttempts } from '../helpers/handshakeAttempts.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
 function create(config: Partial<WebSocketConfig> = {}, options: WebSocketManagerOptions = {}): WebSocketManager {
   const manager = new WebSocketManager(
     { url: harness.server.url, ...config },
-    { streams: { ...FAST, storage: memoryStorage() }, onError: (error) => problems.push(error), ...options },
+    { streams: { ...FAST, outbox: outbox({ storage: memoryStorage() }) }, onError: (error) => problems.push(error), ...options },
   );
   managers.push(manager);
   return manager;
@@ -380,7 +380,7 @@ describe('WebSocketManager', () => {
   describe('with a shared client', () => {
     it('should carry two managers over one connection and leave the client undisposed', async () => {
       const { server } = harness;
-      const client = harness.client();
+      const client = harness.client({ outbox: outbox({ storage: memoryStorage() }) });
       const [a, b] = [create({}, { client }), create({}, { client })];
       await Promise.all([a.connect(`/ws/generations/${server.jobs.createGeneration()}`), b.connect(`/ws/generations/${server.jobs.createGeneration()}`)]);
 

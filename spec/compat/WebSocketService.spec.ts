@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHandlerError, WebSocketService } from '../../src/compat/index.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import type { ClipCompletedEvent, Composition, EncodingProgressEvent, ErrorEvent, Generation, ProgressEvent, StatusChangeEvent } from '../../src/protocol/index.js';
 import { HttpError } from '../../src/transport/HttpError.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
@@ -11,7 +11,7 @@ let problems: Error[];
 beforeEach(async () => {
   harness = await startHarness();
   problems = [];
-  WebSocketService.configure({ url: harness.server.url, ...FAST, storage: memoryStorage(), onError: (error) => problems.push(error) });
+  WebSocketService.configure({ url: harness.server.url, ...FAST, outbox: outbox({ storage: memoryStorage() }), onError: (error) => problems.push(error) });
 });
 afterEach(async () => {
   WebSocketService.reset();

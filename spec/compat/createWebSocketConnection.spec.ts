@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWebSocketConnection, DEFAULT_WEBSOCKET_CONFIG, type WebSocketManager } from '../../src/compat/index.js';
 import { viteEnv } from '../../src/compat/viteEnv.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import type { CompletedEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -93,7 +93,7 @@ describe('createWebSocketConnection', () => {
     it('should follow the factory\'s endpoint when connect() gets none', async () => {
       const { server } = harness;
       const id = server.jobs.startGeneration({ clips: 2, stepMs: 10 });
-      connection = createWebSocketConnection(`/ws/generations/${id}`, { url: server.url }, { streams: { ...FAST, storage: memoryStorage() } });
+      connection = createWebSocketConnection(`/ws/generations/${id}`, { url: server.url }, { streams: { ...FAST, outbox: outbox({ storage: memoryStorage() }) } });
       const completed: CompletedEvent['data'][] = [];
       connection.subscribe<CompletedEvent['data']>('completed', (data) => completed.push(data));
 

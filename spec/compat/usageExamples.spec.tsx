@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useEffect, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { useWebSocket, WebSocketService } from '../../src/compat/index.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import type { CompletedEvent, EncodingProgressEvent, ProgressEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -12,7 +12,7 @@ let log: MockInstance<typeof console.log>;
 
 beforeEach(async () => {
   harness = await startHarness();
-  WebSocketService.configure({ url: harness.server.url, ...FAST, storage: memoryStorage() });
+  WebSocketService.configure({ url: harness.server.url, ...FAST, outbox: outbox({ storage: memoryStorage() }) });
   // The examples log; the spy is the collector, so their code stays exactly as the plan wrote it.
   log = vi.spyOn(console, 'log').mockImplementation(() => {});
 });

@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useWebSocket, WebSocketConnectError, WebSocketService, type UseWebSocketOptions } from '../../src/compat/index.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
-import { memoryStorage } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox/index.js';
 import type { ClipCompletedEvent, ProgressEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -12,7 +12,7 @@ let harness: Harness;
 let problems: Error[];
 
 function configure(options: JobStreamsOptions = {}): void {
-  WebSocketService.configure({ url: harness.server.url, ...FAST, storage: memoryStorage(), onError: (error) => problems.push(error), ...options });
+  WebSocketService.configure({ url: harness.server.url, ...FAST, outbox: outbox({ storage: memoryStorage() }), onError: (error) => problems.push(error), ...options });
 }
 
 beforeEach(async () => {

@@ -4,6 +4,7 @@ import { renderToString } from 'react-dom/server';
 import { firstValueFrom } from 'rxjs';
 import { createJobStreams, type JobStreams } from '../../src/client/createJobStreams.js';
 import { createJobServer, type JobServer } from '../../src/server/index.js';
+import { outbox } from '../../src/outbox/index.js';
 
 let server: JobServer;
 const clients: JobStreams[] = [];
@@ -59,5 +60,20 @@ describe('jobstream/react on the server (no window, no localStorage)', () => {
     expect(html).toContain(`aria-label="Generation ${id}"`);
     expect((await fetch(`${server.url}/api/v1/generations/${id}`)).ok).toBe(true);
     expect(server.control.handshakes).toHaveLength(0);
+  });
+
+  it('should render the outbox of an options provider with the plugin, in memory, without connecting', async () => {
+    const { JobStreamsProvider, useOutbox } = await import('../../src/react/index.js');
+    function Waiting() {
+      return <p>{`${useOutbox().messages.length} waiting`}</p>;
+    }
+    const html = renderToString(
+      <JobStreamsProvider options={{ url: server.url, outbox: outbox() }}>
+        <Waiting />
+      </JobStreamsProvider>,
+    );
+    expect(html).toContain('0 waiting');
+    expect(server.control.handshakes).toHaveLength(0);
+    expect(server.control.engineConnections()).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
+import { outbox } from '../../src/outbox/index.js';
 import { isTerminalStatus } from '../../src/protocol/index.js';
 import { createJobServer, type GenerationOptions, type JobServer } from '../../src/server/index.js';
 import { createFaultProxy } from '../helpers/createFaultProxy.js';
@@ -95,7 +96,7 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
   const proxy = await createFaultProxy(server.port, seed);
   const processErrors = trackProcessErrors();
   // The default progress throttle, so throttled progress meets resyncs and cuts too.
-  const client = createJobStreams({ ...FAST, url: proxy.url, transports, throttle: 100 });
+  const client = createJobStreams({ ...FAST, url: proxy.url, transports, throttle: 100, outbox: outbox() });
   const connection = watchConnection(client);
   const faults = schedule();
   const started = performance.now();

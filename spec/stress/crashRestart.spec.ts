@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import type { DeadLetter } from '../../src/outbox/DeadLetter.js';
+import { outbox } from '../../src/outbox/index.js';
 import type { PersistedState } from '../../src/server/index.js';
 import { followJob } from '../helpers/followJob.js';
 import { jobViolations } from '../helpers/jobViolations.js';
@@ -84,7 +85,7 @@ async function runCrashes(seed: number): Promise<string[]> {
   const processErrors = trackProcessErrors();
   let server = await startServer(stateFile, port);
   const bootMs = [server.bootMs];
-  const client = createJobStreams({ ...FAST, url, transports: ['websocket'] });
+  const client = createJobStreams({ ...FAST, url, transports: ['websocket'], outbox: outbox() });
   const connection = watchConnection(client);
   const deadLetters: DeadLetter[] = [];
   client.deadLetters$.subscribe((letter) => deadLetters.push(letter));

@@ -3,6 +3,7 @@ import { createJobStreams, type JobStreams } from '../../src/client/createJobStr
 import { DEFAULT_JOB_STREAMS } from '../../src/client/resolveOptions.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
 import { HeartbeatTimeoutError } from '../../src/operators/HeartbeatTimeoutError.js';
+import { outbox } from '../../src/outbox/index.js';
 import type { WebSocketEvent } from '../../src/protocol/index.js';
 import { createJobServer, type JobServer, type JobServerOptions } from '../../src/server/index.js';
 import { createFaultProxy, type FaultProxy } from '../helpers/createFaultProxy.js';
@@ -188,7 +189,7 @@ describe('createJobStreams on a half-open link', () => {
   describe('when only WebSocket upgrades are refused (a proxy that blocks WebSockets)', () => {
     it('should connect over long-polling with the default transports, so the outbox still sends', async () => {
       const { server, proxy, client, connection, processErrors } = await setup({
-        client: () => ({ transports: [...DEFAULT_JOB_STREAMS.transports] }),
+        client: () => ({ transports: [...DEFAULT_JOB_STREAMS.transports], outbox: outbox() }),
       });
       proxy.refuseUpgrades(true);
       const id = server.jobs.startGeneration({ clips: 3, progressPerClip: 3, stepMs: 100 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
+import { outbox } from '../../src/outbox/index.js';
 import type { ConnectionState } from '../../src/protocol/index.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 import { printFigure } from '../helpers/printFigure.js';
@@ -16,7 +17,7 @@ afterEach(async () => {
 describe('createJobStreams outbox across reconnects, without localStorage (Node, SSR)', () => {
   it('should apply each message once and report the memory fallback once, however often the link drops', async () => {
     const { server } = harness;
-    const client = harness.client();
+    const client = harness.client({ outbox: outbox() });
     const problems: JobStreamsError[] = [];
     const states: ConnectionState[] = [];
     client.errors$.subscribe((problem) => problems.push(problem));

@@ -1,9 +1,8 @@
 import type { SchedulerLike, Observable } from 'rxjs';
 import type { Manager, ManagerOptions, SocketOptions } from 'socket.io-client';
 import type { FetchLike } from '../transport/poll$.js';
-import type { LockManagerLike } from '../outbox/LockManagerLike.js';
-import type { StorageLike } from '../outbox/StorageLike.js';
 import type { DebugEntry } from './DebugEntry.js';
+import type { OutboxPlugin } from './OutboxPlugin.js';
 
 /** Reconnection of the socket; see {@link JobStreamsOptions.reconnection}. */
 export interface ReconnectionOptions {
@@ -37,20 +36,6 @@ export interface PollingOptions {
   interval?: number;
   /** Ms the socket may be down before polling starts, so a blip does not cause a poll. @default 3000 */
   grace?: number;
-}
-
-/** The offline outbox; see {@link JobStreamsOptions.outbox}. */
-export interface OutboxOptions {
-  /** Most messages kept; a new one beyond it drops the oldest into `deadLetters$`. @default 100 */
-  maxSize?: number;
-  /** Resends of a message whose ack does not come, before it goes to `deadLetters$`. @default 3 */
-  maxRetries?: number;
-  /** Ms a message may wait before it expires into `deadLetters$`. @default 3600000 */
-  ttl?: number;
-  /** Ms to wait for the server's ack of one message. @default 10000 */
-  ackTimeout?: number;
-  /** Storage key; clients (tabs) with the same key share one outbox. @default `jobstream:outbox:v1:${url}` */
-  key?: string;
 }
 
 /** Options of `createJobStreams`. Every side effect can be replaced here, for tests or SSR. */
@@ -101,18 +86,16 @@ export interface JobStreamsOptions {
   withCredentials?: boolean;
   /** socket.io transports, in the order tried. @default ['websocket', 'polling'] */
   transports?: ('websocket' | 'polling')[];
-  /** @default { maxSize: 100, maxRetries: 3, ttl: 3600000, ackTimeout: 10000 } */
-  outbox?: OutboxOptions;
   /**
-   * Where the outbox persists, so a reload sends what the last page left.
-   * @default localStorage where it works, memory otherwise (SSR, private mode)
+   * The offline outbox behind `send`, `outbox$` and `deadLetters$`: `outbox()` from
+   * `jobstream/outbox`, with its own options (size, retries, TTL, storage, Web Locks). Opt-in, so
+   * an app that never sends pays nothing for it.
+   * @example
+   * import { outbox } from 'jobstream/outbox';
+   * createJobStreams({ url, outbox: outbox({ maxSize: 100 }) });
+   * @default none: `send` throws, `outbox$` emits `[]`, `deadLetters$` never emits
    */
-  storage?: StorageLike;
-  /**
-   * Web Locks, so that of several tabs on one storage only one sends. `null` uses a storage lease.
-   * @default navigator.locks
-   */
-  locks?: LockManagerLike | null;
+  outbox?: OutboxPlugin;
   /** Makes the socket.io Manager; tests and custom transports replace it. @default new Manager(url, options) */
   io?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => Manager;
   /** @default globalThis.fetch */

@@ -1,51 +1,20 @@
-import {
-  BehaviorSubject,
-  concat,
-  defer,
-  distinctUntilChanged,
-  EMPTY,
-  finalize,
-  from,
-  identity,
-  map,
-  merge,
-  mergeMap,
-  Observable,
-  ReplaySubject,
-  scan,
-  share,
-  startWith,
-  switchMap,
-  takeUntil,
-  tap,
-  timeout,
-  timer,
-} from 'rxjs';
-import type { Socket } from 'socket.io-client';
+import { Observable, type Subscriber } from 'rxjs';
 import type { Transport } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
-import { applyEvent } from '../protocol/applyEvent.js';
 import { isTerminalStatus } from '../protocol/guards.js';
-import { parseEvent } from '../protocol/parseEvent.js';
 import { parseSnapshot } from '../protocol/parseSnapshot.js';
 import type { JobKind, JobSnapshot } from '../protocol/resources.js';
 import { snapshotToEvents } from '../protocol/snapshotToEvents.js';
 import { SubscribeRefusalSchema, type SubscribeRefusal } from '../protocol/messages.js';
 import { safeParse } from '../protocol/parse.js';
-import { idleTimeout } from '../operators/idleTimeout.js';
-import { monotonicProgress } from '../operators/monotonicProgress.js';
-import { pollingFallback } from '../operators/pollingFallback.js';
-import { retryBackoff } from '../operators/retryBackoff.js';
-import { throttleProgress } from '../operators/throttleProgress.js';
-import { untilTerminal } from '../operators/untilTerminal.js';
-import { ack$ } from '../transport/ack$.js';
 import { ValidationError } from '../protocol/ValidationError.js';
-import { socket$ } from '../transport/socket$.js';
 import type { ConnectionStore } from './createConnectionStore.js';
-import { createJobPoll } from './createJobPoll.js';
-import { describeError } from './describeError.js';
+import type { FeedHub } from './createFeedHub.js';
+import { createJobPoll, type JobPoll } from './createJobPoll.js';
 import type { Link } from './createLink.js';
+import type { Timer, TimerQueue, TimerTarget } from './createTimerQueue.js';
 import { initialJobState, reduceJobState, type JobState } from './JobState.js';
+import { JobRun, type JobRunHost } from './JobRun.js';
 import type { JobStreamsError } from './JobStreamsError.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 
@@ -60,138 +29,246 @@ export interface FeedContext {
   options: ResolvedOptions;
   link: Link;
   store: ConnectionStore;
+  /** The client's one link watcher; it also ends every feed when the client is disposed. */
+  hub: FeedHub;
+  /** The client's one timer queue: idle, polling, throttle, retry and linger timers of every job. */
+  timers: TimerQueue;
   report: (problem: JobStreamsError) => void;
-  disposed$: Observable<unknown>;
   /** Called when the feed's connection has closed, so the client can forget it. */
   onClose: () => void;
 }
 
 /**
  * One job's pipeline: socket events and resync snapshots, REST polling while the socket is down,
- * then de-duplication, throttling and the end at the terminal event. Shared by every subscriber
- * of the job; a subscriber arriving late first gets the job's history so far, compressed to the
- * events a fresh snapshot would give.
+ * then de-duplication, throttling and the end at the terminal event (see {@link JobRun}). Shared
+ * by every subscriber of the job, and kept `linger` ms after the last one leaves; a subscriber
+ * arriving late first gets the job's history so far, compressed to the events a fresh snapshot
+ * would give. `state$` folds the events into a {@link JobState} and replays the latest.
  */
 export function createJobFeed(kind: JobKind, id: string, context: FeedContext): JobFeed {
-  const { options, link, store } = context;
-  const { scheduler, log } = options;
-  const job = { kind, id };
-
-  const report = (problem: JobStreamsError) => {
-    const { error } = problem;
-    if (error instanceof ValidationError) {
-      log({
-        scope: 'job',
-        message: 'rejected payload',
-        data: { job, event: error.event, check: error.kind, path: error.path, reason: error.reason },
-      });
-    }
-    context.report(problem);
+  const feed = new Feed(kind, id, context);
+  return {
+    events$: new Observable<WebSocketEvent>((subscriber) => feed.subscribeEvents(subscriber)),
+    state$: new Observable<JobState>((subscriber) => feed.subscribeState(subscriber)),
   };
-  const namespace = `/ws/${kind}s/${encodeURIComponent(id)}`;
-  let seen: JobSnapshot = { id, status: 'queued' };
-  let transport: Transport = 'none';
+}
 
-  const eventsFrom = (payload: unknown): WebSocketEvent[] => {
+/** Where a feed multicasts to: an RxJS subscriber, or the feed's own `state$` fold. */
+interface Sink<T> {
+  readonly closed: boolean;
+  next(value: T): void;
+  complete(): void;
+}
+
+/**
+ * The multicasts of one job, written out rather than as `share()` operators: a client holds one
+ * per job, thousands at once, and each `share` with its linger, `scan` and `concat` costs more
+ * than the job's own state.
+ */
+class Feed implements JobRunHost, TimerTarget {
+  readonly job: { kind: JobKind; id: string };
+  readonly namespace: string;
+  readonly options: ResolvedOptions;
+  readonly link: Link;
+  readonly store: ConnectionStore;
+  readonly hub: FeedHub;
+  readonly timers: TimerQueue;
+  readonly poll: JobPoll;
+  seen: JobSnapshot;
+  transport: Transport = 'none';
+  // The run and the subscribers of its events (`share` with a linger).
+  private run: JobRun | undefined;
+  private sinks: Sink<WebSocketEvent>[] = [];
+  private linger: Timer | undefined;
+  // `state$`: its subscribers, the latest state (replayed to late subscribers), its own linger.
+  private stateSinks: Subscriber<JobState>[] = [];
+  private state: JobState | undefined;
+  private stateSource: StateFold | undefined;
+  private stateTeardown: (() => void) | undefined;
+  private stateLinger: Timer | undefined;
+
+  constructor(
+    readonly kind: JobKind,
+    readonly id: string,
+    private readonly context: FeedContext,
+  ) {
+    this.job = { kind, id };
+    this.namespace = `/ws/${kind}s/${encodeURIComponent(id)}`;
+    this.options = context.options;
+    this.link = context.link;
+    this.store = context.store;
+    this.hub = context.hub;
+    this.timers = context.timers;
+    this.seen = { id, status: 'queued' };
+    // The feed is the poll's context: its methods serve as they are, with no closure per job.
+    this.poll = createJobPoll(this);
+  }
+
+  eventsFrom(payload: unknown): WebSocketEvent[] {
     const refusal = refusalOf(payload);
     if (refusal) return [{ type: 'error', data: { ...refusal, recoverable: refusal.code !== 'NOT_FOUND' } }];
-    const parsed = parseSnapshot(kind, payload);
+    const parsed = parseSnapshot(this.kind, payload);
     if (!parsed.ok) {
-      report({ error: parsed.error, job });
+      this.report({ error: parsed.error, job: this.job });
       return [];
     }
-    return snapshotToEvents(seen, parsed.value);
-  };
+    return snapshotToEvents(this.seen, parsed.value);
+  }
 
-  const poll = createJobPoll({ options, link, store, job, eventsFrom, report });
+  report(problem: JobStreamsError): void {
+    const { error } = problem;
+    if (error instanceof ValidationError) {
+      this.options.log({
+        scope: 'job',
+        message: 'rejected payload',
+        data: { job: this.job, event: error.event, check: error.kind, path: error.path, reason: error.reason },
+      });
+    }
+    this.context.report(problem);
+  }
 
-  const liveEvents$ = (socket: Socket) =>
-    new Observable<WebSocketEvent>((subscriber) => {
-      const onEvent = (name: string, payload: unknown) => {
-        const parsed = parseEvent(name, payload);
-        if (parsed.ok) subscriber.next(parsed.value);
-        else report({ error: parsed.error, job });
-      };
-      socket.onAny(onEvent);
-      return () => socket.offAny(onEvent);
-    });
+  // --- events$ -------------------------------------------------------------------------------
 
-  const session$ = (subscribed: BehaviorSubject<boolean>) =>
-    socket$(link.manager, namespace, { auth: options.auth, requestId: link.requestId() }).pipe(
-      switchMap((socket) => {
-        log({ scope: 'job', message: 'subscribing', data: { job, namespace } });
-        return merge(
-          liveEvents$(socket),
-          ack$(socket, 'subscribe', { type: 'subscribe', [`${kind}_id`]: id }).pipe(
-            timeout({ first: options.ackTimeout, scheduler }),
-            tap(() => {
-              log({ scope: 'job', message: 'subscribed: resyncing from the ack snapshot', data: { job } });
-              poll.socketBack();
-              subscribed.next(true);
-            }),
-            mergeMap(eventsFrom),
-          ),
-        );
-      }),
-      finalize(() => subscribed.next(false)),
-      // A namespace refused while the link is up (the server restarting a worker, say) retries on
-      // its own; when the link itself drops, `root$` ends this session instead.
-      retryBackoff({
-        maxAttempts: Infinity,
-        initialDelay: options.reconnection.delay,
-        maxDelay: options.reconnection.maxDelay,
-        random: options.random,
-        scheduler,
-        onRetry: ({ attempt, delay, error }) =>
-          log({ scope: 'job', message: 'namespace retry scheduled', data: { job, attempt, delay, error: describeError(error) } }),
-      }),
-    );
+  subscribeEvents(sink: Sink<WebSocketEvent>): (() => void) | undefined {
+    const done = isTerminalStatus(this.seen.status);
+    for (const event of snapshotToEvents(undefined, this.seen)) {
+      if (sink.closed) return undefined;
+      sink.next(event);
+    }
+    if (done) {
+      sink.complete();
+      return undefined;
+    }
+    this.linger?.cancel();
+    this.linger = undefined;
+    this.sinks.push(sink);
+    if (!this.run) {
+      this.run = new JobRun(this);
+      this.run.start();
+    }
+    return () => this.unsubscribeEvents(sink);
+  }
 
-  const core$ = defer(() => {
-    const subscribed = new BehaviorSubject(false);
-    const linkUp$ = link.root$.pipe(
-      map((root) => root !== null),
-      distinctUntilChanged(),
-    );
-    return linkUp$.pipe(
-      switchMap((up) => (up ? session$(subscribed) : EMPTY)),
-      pollingFallback({ socketUp$: subscribed, poll: poll.fallback, ...options.polling, scheduler }),
-      map(({ transport: via, value }) => {
-        transport = via;
-        store.touch(scheduler.now());
-        return value;
-      }),
-      idleTimeout({ idle: options.idleTimeout, onIdle: poll.idle, scheduler }),
-      monotonicProgress(),
-      options.throttle > 0 ? throttleProgress({ interval: options.throttle, scheduler }) : identity,
-      untilTerminal(),
-      tap({
-        next: (event) => (seen = applyEvent(seen, event)),
-        complete: () => log({ scope: 'job', message: 'ended', data: { job, status: seen.status } }),
-      }),
-    );
-  }).pipe(
-    takeUntil(context.disposed$),
-    finalize(() => {
-      log({ scope: 'job', message: 'closed', data: { job } });
-      poll.socketBack();
-      context.onClose();
-    }),
-    share({ resetOnRefCountZero: () => timer(options.linger, scheduler) }),
-  );
+  private unsubscribeEvents(sink: Sink<WebSocketEvent>): void {
+    const index = this.sinks.indexOf(sink);
+    if (index < 0) return;
+    this.sinks.splice(index, 1);
+    if (this.sinks.length === 0 && this.run) this.linger = this.timers.after(this.options.linger, this);
+  }
 
-  const events$ = defer(() => {
-    const history = from(snapshotToEvents(undefined, seen));
-    return isTerminalStatus(seen.status) ? history : concat(history, core$);
-  });
+  deliver(event: WebSocketEvent): void {
+    for (const sink of this.sinks.slice()) if (!sink.closed) sink.next(event);
+  }
 
-  const state$ = events$.pipe(
-    scan((state, event) => reduceJobState(state, event, transport, new Date(scheduler.now())), initialJobState(kind, id)),
-    startWith(initialJobState(kind, id)),
-    share({ connector: () => new ReplaySubject<JobState>(1), resetOnRefCountZero: () => timer(options.linger, scheduler) }),
-  );
+  ended(): void {
+    const sinks = this.sinks;
+    this.sinks = [];
+    this.closeRun();
+    for (const sink of sinks) sink.complete();
+    this.closed();
+  }
 
-  return { events$, state$ };
+  onTimer(timer: Timer): void {
+    if (timer === this.linger) {
+      this.linger = undefined;
+      this.closeRun();
+      this.closed();
+    } else if (timer === this.stateLinger) {
+      this.stateLinger = undefined;
+      this.disconnectState();
+    }
+  }
+
+  private closeRun(): void {
+    const run = this.run;
+    this.run = undefined;
+    this.linger?.cancel();
+    this.linger = undefined;
+    run?.stop();
+  }
+
+  private closed(): void {
+    this.options.log({ scope: 'job', message: 'closed', data: { job: this.job } });
+    this.poll.socketBack();
+    this.context.onClose();
+  }
+
+  // --- state$ --------------------------------------------------------------------------------
+
+  subscribeState(subscriber: Subscriber<JobState>): () => void {
+    this.stateLinger?.cancel();
+    this.stateLinger = undefined;
+    this.stateSinks.push(subscriber);
+    if (this.stateSource) {
+      if (this.state) subscriber.next(this.state);
+    } else {
+      this.connectState();
+    }
+    return () => this.unsubscribeState(subscriber);
+  }
+
+  private connectState(): void {
+    const fold = new StateFold(this);
+    this.stateSource = fold;
+    this.publishState(initialJobState(this.kind, this.id));
+    const teardown = this.subscribeEvents(fold);
+    if (this.stateSource === fold) this.stateTeardown = teardown;
+  }
+
+  /** Folds one event of the connected `state$` source into the state and publishes it. */
+  foldState(fold: StateFold, event: WebSocketEvent): void {
+    if (this.stateSource !== fold || !this.state) return;
+    this.publishState(reduceJobState(this.state, event, this.transport, new Date(this.options.scheduler.now())));
+  }
+
+  /** The `state$` source ended: as `share` resets on complete, a later subscriber starts afresh. */
+  endState(fold: StateFold): void {
+    if (this.stateSource !== fold) return;
+    fold.closed = true;
+    // As `share` does on complete: a linger still running would hold a timer for nothing.
+    this.stateLinger?.cancel();
+    this.stateLinger = undefined;
+    const sinks = this.stateSinks;
+    this.stateSinks = [];
+    this.stateSource = undefined;
+    this.stateTeardown = undefined;
+    this.state = undefined;
+    for (const sink of sinks) sink.complete();
+  }
+
+  private publishState(state: JobState): void {
+    this.state = state;
+    for (const sink of this.stateSinks.slice()) if (!sink.closed) sink.next(state);
+  }
+
+  private unsubscribeState(subscriber: Subscriber<JobState>): void {
+    const index = this.stateSinks.indexOf(subscriber);
+    if (index < 0) return;
+    this.stateSinks.splice(index, 1);
+    if (this.stateSinks.length === 0 && this.stateSource) this.stateLinger = this.timers.after(this.options.linger, this);
+  }
+
+  private disconnectState(): void {
+    const source = this.stateSource;
+    const teardown = this.stateTeardown;
+    this.stateSource = undefined;
+    this.stateTeardown = undefined;
+    this.state = undefined;
+    if (source) source.closed = true;
+    teardown?.();
+  }
+}
+
+/** The subscription of a feed's `state$` to its own events, as a sink with no closures. */
+class StateFold implements Sink<WebSocketEvent> {
+  closed = false;
+  constructor(private readonly feed: Feed) {}
+  next(event: WebSocketEvent): void {
+    this.feed.foldState(this, event);
+  }
+  complete(): void {
+    this.feed.endState(this);
+  }
 }
 
 /** The `{ error }` a server acks instead of a snapshot; a failed job's snapshot has a `status` too. */

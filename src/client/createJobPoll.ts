@@ -16,18 +16,18 @@ export interface JobPollContext {
   store: ConnectionStore;
   job: { kind: JobKind; id: string };
   /** Turns a polled snapshot into the events the feed has not seen yet. */
-  eventsFrom: (payload: unknown) => WebSocketEvent[];
-  report: (problem: JobStreamsError) => void;
+  eventsFrom(payload: unknown): WebSocketEvent[];
+  report(problem: JobStreamsError): void;
 }
 
 /** One job's REST polling: the fallback while its socket is down, and resyncs when it goes silent. */
 export interface JobPoll {
   /** One poll standing in for the socket; the first since the socket left traces the switch. */
-  fallback(this: void): Observable<WebSocketEvent>;
+  fallback(): Observable<WebSocketEvent>;
   /** One poll resyncing a job that has been silent for `idleTimeout`. */
-  idle(this: void): Observable<WebSocketEvent>;
+  idle(): Observable<WebSocketEvent>;
   /** The socket carries the job again, or the job's feed ended: polling no longer stands in. */
-  socketBack(this: void): void;
+  socketBack(): void;
 }
 
 /**
@@ -35,14 +35,51 @@ export interface JobPoll {
  * non-recoverable `NOT_FOUND` error; other failures are reported and the next poll tries again.
  */
 export function createJobPoll(context: JobPollContext): JobPoll {
-  const { options, link, store, job, eventsFrom, report } = context;
-  const { log } = options;
-  const resource = `${options.apiUrl}/api/v1/${job.kind}s/${encodeURIComponent(job.id)}`;
-  // Whether polling stands in for the socket, so that switches, not every poll, are traced.
-  let fallingBack = false;
-  const key = `${job.kind}:${job.id}`;
+  return new Poll(context);
+}
 
-  const poll = () => {
+// A class, not a closure per method: a client holds one of these per job, thousands at once.
+class Poll implements JobPoll {
+  private readonly resource: string;
+  // Whether polling stands in for the socket, so that switches, not every poll, are traced.
+  private fallingBack = false;
+
+  constructor(private readonly context: JobPollContext) {
+    const { job } = context;
+    this.resource = `${context.options.apiUrl}/api/v1/${job.kind}s/${encodeURIComponent(job.id)}`;
+  }
+
+  fallback(): Observable<WebSocketEvent> {
+    const { options, store, job } = this.context;
+    if (!this.fallingBack) {
+      this.fallingBack = true;
+      // Say "polling" as soon as a poll goes out, not when one brings news.
+      store.setPolling(keyOf(job), true);
+      const { grace, interval } = options.polling;
+      options.log({ scope: 'poll', message: 'job switched websocket -> polling', data: { job, grace, interval } });
+    }
+    return this.poll();
+  }
+
+  idle(): Observable<WebSocketEvent> {
+    const { options, job } = this.context;
+    options.log({ scope: 'job', message: 'idle: resyncing from REST', data: { job, idleMs: options.idleTimeout } });
+    return this.poll();
+  }
+
+  socketBack(): void {
+    if (!this.fallingBack) return;
+    const { options, store, job } = this.context;
+    this.fallingBack = false;
+    store.setPolling(keyOf(job), false);
+    options.log({ scope: 'poll', message: 'job switched polling -> websocket', data: { job } });
+  }
+
+  private poll(): Observable<WebSocketEvent> {
+    const { context } = this;
+    const { options, link, job } = context;
+    const { log } = options;
+    const resource = this.resource;
     log({ scope: 'poll', message: 'GET', data: { job, url: resource } });
     return poll$(resource, {
       fetch: options.fetch,
@@ -53,7 +90,7 @@ export function createJobPoll(context: JobPollContext): JobPoll {
       onRetry: ({ attempt, delay, error }) =>
         log({ scope: 'poll', message: 'retry scheduled', data: { job, attempt, delay, error: describeError(error) } }),
     }).pipe(
-      mergeMap(eventsFrom),
+      mergeMap((payload) => context.eventsFrom(payload)),
       catchError((error: unknown) => {
         log({ scope: 'poll', message: 'failed', data: { job, error: describeError(error) } });
         if (error instanceof HttpError && error.status === 404) {
@@ -62,32 +99,13 @@ export function createJobPoll(context: JobPollContext): JobPoll {
             data: { code: 'NOT_FOUND', message: `No ${job.kind} ${job.id}.`, recoverable: false },
           });
         }
-        report({ error: error instanceof Error ? error : new Error(String(error)), job });
+        context.report({ error: error instanceof Error ? error : new Error(String(error)), job });
         return EMPTY;
       }),
     );
-  };
+  }
+}
 
-  return {
-    fallback() {
-      if (!fallingBack) {
-        fallingBack = true;
-        // Say "polling" as soon as a poll goes out, not when one brings news.
-        store.setPolling(key, true);
-        const { grace, interval } = options.polling;
-        log({ scope: 'poll', message: 'job switched websocket -> polling', data: { job, grace, interval } });
-      }
-      return poll();
-    },
-    idle() {
-      log({ scope: 'job', message: 'idle: resyncing from REST', data: { job, idleMs: options.idleTimeout } });
-      return poll();
-    },
-    socketBack() {
-      if (!fallingBack) return;
-      fallingBack = false;
-      store.setPolling(key, false);
-      log({ scope: 'poll', message: 'job switched polling -> websocket', data: { job } });
-    },
-  };
+function keyOf(job: { kind: JobKind; id: string }): string {
+  return `${job.kind}:${job.id}`;
 }

@@ -1,11 +1,13 @@
-import { defer, Subject, type Observable } from 'rxjs';
+import { defer, NEVER, noop, of, Subject, type Observable } from 'rxjs';
 import type { ConnectionState } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
 import type { JobKind } from '../protocol/resources.js';
 import { createConnectionStore } from './createConnectionStore.js';
+import { createFeedHub } from './createFeedHub.js';
 import { createJobFeed, type JobFeed } from './createJobFeed.js';
+import { createTimerQueue } from './createTimerQueue.js';
 import { createLink } from './createLink.js';
-import { createOutbox } from './createOutbox.js';
+import type { Outbox } from './createOutbox.js';
 import type { DeadLetter } from '../outbox/DeadLetter.js';
 import type { QueuedMessage } from '../outbox/QueuedMessage.js';
 import type { JobState } from './JobState.js';
@@ -37,11 +39,20 @@ export interface JobStreams {
    *
    * Delivery is at least once on the wire and exactly once in effect when the server ignores an
    * id it has already acted on (the reference server does).
+   *
+   * Needs the outbox plugin: `createJobStreams({ url, outbox: outbox() })`, with `outbox` from
+   * `jobstream/outbox`; without it `send` throws. Needs no `this`, so it can be passed as is.
    */
-  send(event: string, data?: unknown): string;
-  /** The messages waiting to be sent, oldest first, e.g. for "3 changes waiting to sync". */
+  send(this: void, event: string, data?: unknown): string;
+  /**
+   * The messages waiting to be sent, oldest first, e.g. for "3 changes waiting to sync". Always
+   * `[]` without the outbox plugin.
+   */
   readonly outbox$: Observable<readonly QueuedMessage[]>;
-  /** Messages that left the outbox undelivered: overflow, expiry, retries exhausted or refused. */
+  /**
+   * Messages that left the outbox undelivered: overflow, expiry, retries exhausted or refused.
+   * Never emits without the outbox plugin.
+   */
   readonly deadLetters$: Observable<DeadLetter>;
   /**
    * Retries the connection at once instead of waiting out the backoff. Needs no `this`, so it
@@ -52,6 +63,19 @@ export interface JobStreams {
   dispose(): void;
 }
 
+/** A client without the outbox plugin: nothing waits, nothing is lost, and `send` says how to enable it. */
+const NO_OUTBOX: Outbox = {
+  send() {
+    throw new Error(
+      'jobstream: send() needs the outbox plugin. Install it: createJobStreams({ url, outbox: outbox() }) with `import { outbox } from "jobstream/outbox"`.',
+    );
+  },
+  start: noop,
+  messages$: of(Object.freeze([])),
+  deadLetters$: NEVER,
+  dispose: noop,
+};
+
 /**
  * Creates a client. Jobs of one client share one socket.io connection (one namespace each), and
  * subscribers of one job share its namespace socket.
@@ -60,7 +84,12 @@ export interface JobStreams {
  * const streams = createJobStreams({ url: 'https://api.example.com' });
  * streams.generationState$('gen_123').subscribe((job) => render(job.percentage));
  *
- * @throws {TypeError} when an option is invalid (a URL that is not http(s)/ws(s), a negative delay, …).
+ * // With the offline outbox, for `send`:
+ * import { outbox } from 'jobstream/outbox';
+ * const sending = createJobStreams({ url: 'https://api.example.com', outbox: outbox() });
+ *
+ * @throws {TypeError} when an option is invalid (a URL that is not http(s)/ws(s), a negative delay,
+ * outbox options given without the plugin, …).
  */
 export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const resolved = resolveOptions(options);
@@ -70,7 +99,10 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const feedsDisposed = new Subject<void>();
   const link = createLink(resolved, store, disposed);
   const feeds = new Map<string, JobFeed>();
-  const outbox = createOutbox(resolved, link, (problem) => errors.next(problem));
+  // Shared by every feed, so a job costs a few fields rather than its own timers and link pipeline.
+  const hub = createFeedHub(link.root$, feedsDisposed);
+  const timers = createTimerQueue(resolved.scheduler);
+  const outbox = options.outbox?.attach(resolved, link, (problem) => errors.next(problem)) ?? NO_OUTBOX;
   let isDisposed = false;
 
   const feed = (kind: JobKind, id: string): JobFeed => {
@@ -86,7 +118,8 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
       link,
       store,
       report: (problem) => errors.next(problem),
-      disposed$: feedsDisposed,
+      hub,
+      timers,
       onClose: () => feeds.get(key) === created && feeds.delete(key),
     });
     feeds.set(key, created);

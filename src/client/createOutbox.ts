@@ -32,9 +32,13 @@ import type { Link } from './createLink.js';
 import { describeError } from './describeError.js';
 import type { JobStreamsError } from './JobStreamsError.js';
 import { MessageRejectedError } from './MessageRejectedError.js';
+import type { OutboxOptions } from './OutboxOptions.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 
-/** The client's offline outbox. */
+/** {@link OutboxOptions} with every default applied (`storage` and `locks` may stay unset). */
+export type OutboxConfig = Required<Omit<OutboxOptions, 'storage' | 'locks'>> & Pick<OutboxOptions, 'storage' | 'locks'>;
+
+/** A client's offline outbox, made by the `outbox()` plugin. */
 export interface Outbox {
   send(event: string, data: unknown): string;
   /** Starts sending what storage holds; idempotent. */
@@ -51,8 +55,13 @@ export interface Outbox {
  * disconnected socket, so socket.io's own send buffer stays empty and a resend after reconnect
  * carries the same id, which the server dedupes.
  */
-export function createOutbox(options: ResolvedOptions, link: Link, report: (problem: JobStreamsError) => void): Outbox {
-  const { scheduler, outbox, log, debugEnabled } = options;
+export function createOutbox(
+  outbox: OutboxConfig,
+  options: ResolvedOptions,
+  link: Link,
+  report: (problem: JobStreamsError) => void,
+): Outbox {
+  const { scheduler, log, debugEnabled } = options;
   const deadLetters = new Subject<DeadLetter>();
   const disposed = new Subject<void>();
   // One storage and one report per problem kind for the queue and the lease together: each would
@@ -65,7 +74,7 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
     });
     report({ error: problem.error instanceof Error ? problem.error : new Error(`outbox storage: ${problem.kind}`) });
   });
-  const storage = resolveStorage(options.storage, onProblem);
+  const storage = resolveStorage(outbox.storage, onProblem);
   const queue = new MessageQueue({
     maxSize: outbox.maxSize,
     maxRetries: outbox.maxRetries,
@@ -141,7 +150,7 @@ export function createOutbox(options: ResolvedOptions, link: Link, report: (prob
     switchMap((pending) => (pending ? link.root$ : of(null))),
     switchMap((socket) =>
       socket
-        ? acquireSendLease({ key: outbox.key, storage, locks: options.locks, scheduler, onProblem }).pipe(
+        ? acquireSendLease({ key: outbox.key, storage, locks: outbox.locks, scheduler, onProblem }).pipe(
             tap((held) =>
               log({
                 scope: 'outbox',

@@ -1,9 +1,7 @@
 import { asyncScheduler, EMPTY, filter, fromEvent, merge, noop, type Observable, type SchedulerLike } from 'rxjs';
 import { Manager, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import type { FetchLike } from '../transport/poll$.js';
-import type { JobStreamsOptions, OutboxOptions } from './JobStreamsOptions.js';
-import type { LockManagerLike } from '../outbox/LockManagerLike.js';
-import type { StorageLike } from '../outbox/StorageLike.js';
+import type { JobStreamsOptions } from './JobStreamsOptions.js';
 import type { DebugEntry } from './DebugEntry.js';
 
 /** Defaults of {@link JobStreamsOptions}. */
@@ -18,7 +16,6 @@ export const DEFAULT_JOB_STREAMS = {
   ackTimeout: 10_000,
   withCredentials: false,
   transports: ['websocket', 'polling'],
-  outbox: { maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 },
   debug: false,
 } as const;
 
@@ -43,9 +40,6 @@ export interface ResolvedOptions {
   scheduler: SchedulerLike;
   random: () => number;
   wake$: Observable<unknown>;
-  outbox: Required<OutboxOptions>;
-  storage: StorageLike | undefined;
-  locks: LockManagerLike | null | undefined;
   /** Whether `debug` is on: call sites that would build an entry per message check it first. */
   debugEnabled: boolean;
   /** Where debug entries go; a no-op unless `debug` is on. */
@@ -79,14 +73,27 @@ export function resolveOptions(options: JobStreamsOptions = {}): ResolvedOptions
     scheduler: options.scheduler ?? asyncScheduler,
     random,
     wake$: options.wake$ ?? pageWake$(),
-    outbox: { ...DEFAULT_JOB_STREAMS.outbox, key: `jobstream:outbox:v1:${url}`, ...options.outbox },
-    storage: options.storage,
-    locks: options.locks,
     debugEnabled: options.debug !== undefined && options.debug !== false,
     log: debugLog(options.debug ?? DEFAULT_JOB_STREAMS.debug),
   };
   checkDurations(resolved);
+  checkOutbox(options);
   return resolved;
+}
+
+/** The outbox's options moved to its plugin; a caller still passing them is told where. */
+function checkOutbox(options: JobStreamsOptions & { storage?: unknown; locks?: unknown }): void {
+  // Typed as a plugin; JavaScript callers and spread objects can still hand the old shape.
+  const attach = (options.outbox as { attach?: unknown } | null | undefined)?.attach;
+  if (
+    (options.outbox !== undefined && typeof attach !== 'function') ||
+    options.storage !== undefined ||
+    options.locks !== undefined
+  ) {
+    throw new TypeError(
+      'jobstream: the outbox is a plugin: pass its options (maxSize, storage, locks, …) to it, as in createJobStreams({ url, outbox: outbox({ storage }) }) with `import { outbox } from "jobstream/outbox"`.',
+    );
+  }
 }
 
 function origin(value: string, name: string): string {
@@ -163,16 +170,7 @@ function randomId(random: () => number): string {
   ).join('-');
 }
 
-function checkDurations({
-  reconnection,
-  heartbeat,
-  polling,
-  idleTimeout,
-  throttle,
-  linger,
-  ackTimeout,
-  outbox,
-}: ResolvedOptions): void {
+function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout }: ResolvedOptions): void {
   // Periods and timeouts must be positive: 0 would ping, poll or time out in a busy loop.
   const positive = {
     'heartbeat.interval': heartbeat.interval,
@@ -180,7 +178,6 @@ function checkDurations({
     'polling.interval': polling.interval,
     idleTimeout,
     ackTimeout,
-    'outbox.ackTimeout': outbox.ackTimeout,
   };
   const nonNegative = {
     'reconnection.delay': reconnection.delay,

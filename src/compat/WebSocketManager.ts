@@ -8,6 +8,7 @@ import { safeParse } from '../protocol/parse.js';
 import { createJobChannel, type JobChannel } from './createJobChannel.js';
 import { toJobStreamsOptions } from './toJobStreamsOptions.js';
 import { WebSocketConnectError } from './WebSocketConnectError.js';
+import { withOutbox } from './withOutbox.js';
 
 /** jobstream's additions to the plan's constructor; every field is optional. */
 export interface WebSocketManagerOptions {
@@ -18,8 +19,8 @@ export interface WebSocketManagerOptions {
   endpoint?: string;
   /**
    * Options of the client the manager creates that the plan's config has no field for: `fetch`,
-   * `storage`, `auth`, heartbeat, throttle, linger, or short delays in tests. `config` wins where
-   * both set a value.
+   * `auth`, heartbeat, throttle, linger, `outbox` (the manager installs `outbox()` unless given
+   * one, say `outbox({ storage })`), or short delays in tests. `config` wins where both set a value.
    * @default {}
    */
   streams?: JobStreamsOptions;
@@ -27,6 +28,7 @@ export interface WebSocketManagerOptions {
    * Run on this client (say, the one an app gives `JobStreamsProvider`) instead of creating one,
    * so every job shares its connection. The manager never disposes it, and `config`'s connection
    * fields do not apply to it; `url`/`streams` still locate the REST API for `startPolling`.
+   * `send` needs it to have the outbox plugin (`createJobStreams({ url, outbox: outbox() })`).
    * @default a client of the manager's own, created on first use
    */
   client?: JobStreams;
@@ -173,6 +175,6 @@ export class WebSocketManager {
   }
 
   #client(): JobStreams {
-    return this.#given ?? (this.#owned ??= createJobStreams(this.#streams));
+    return this.#given ?? (this.#owned ??= createJobStreams(withOutbox(this.#streams)));
   }
 }

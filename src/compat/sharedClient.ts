@@ -4,13 +4,18 @@ import type { JobStreamsOptions, PollingOptions } from '../client/JobStreamsOpti
 import { DEFAULT_JOB_STREAMS, resolveOptions } from '../client/resolveOptions.js';
 import type { ChannelSource } from './createJobChannel.js';
 import { viteEnv } from './viteEnv.js';
+import { withOutbox } from './withOutbox.js';
 
-/** Options of `WebSocketService.configure`: the shared client's options, and two additions. */
+/**
+ * Options of `WebSocketService.configure`: the shared client's options, and two additions. The
+ * client always has the outbox: `outbox()` unless `outbox` brings one, say `outbox({ storage })`.
+ */
 export interface WebSocketServiceConfig extends JobStreamsOptions {
   /**
    * Share this client (say, the one given to `JobStreamsProvider`) instead of creating one, so
    * the whole app uses one connection. Its other options here should match it (`url`/`apiUrl`,
-   * `fetch`), as REST polling uses them. `reset()` does not dispose it.
+   * `fetch`), as REST polling uses them, and `send` needs it to have the outbox plugin
+   * (`outbox: outbox()` from `jobstream/outbox`). `reset()` does not dispose it.
    * @default a client created from these options on first use
    */
   client?: JobStreams;
@@ -74,7 +79,7 @@ export function sharedSource(polling: Pick<PollingOptions, 'enabled' | 'interval
     );
   }
   const reuse = given !== undefined && wanted === key();
-  const client = reuse ? given : createJobStreams(streams);
+  const client = reuse ? given : createJobStreams(withOutbox(streams));
   if (!reuse) current.owned.push(client);
   const source = { client, options };
   current.sources.set(wanted, source);

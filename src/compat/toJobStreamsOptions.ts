@@ -3,7 +3,7 @@ import type { WebSocketConfig } from '../protocol/connection.js';
 
 /**
  * Maps the plan's {@link WebSocketConfig} onto {@link JobStreamsOptions}, over `base` (the
- * options the plan has no field for: `fetch`, `storage`, heartbeat, …). A field of `config`
+ * options the plan has no field for: `fetch`, `outbox`, heartbeat, …). A field of `config`
  * wins over `base`; an unset one leaves `base` (and then the client's default) alone.
  *
  * | WebSocketConfig | JobStreamsOptions |

@@ -3,7 +3,7 @@
  * lock until the promise it returns settles; `signal` withdraws a request not yet granted.
  *
  * @example
- * createJobStreams({ url, locks: navigator.locks });
+ * createJobStreams({ url, outbox: outbox({ locks: navigator.locks }) });
  */
 export interface LockManagerLike {
   /** Calls `callback` once the exclusive lock `name` is granted, holding it until its result settles. */

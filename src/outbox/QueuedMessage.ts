@@ -16,6 +16,6 @@ export interface QueuedMessage {
   event: string;
   /** The payload, JSON-safe (`undefined` became `null`). */
   data: unknown;
-  /** Failed send attempts so far (unanswered acks); past `outbox.maxRetries` it is dead-lettered. */
+  /** Failed send attempts so far (unanswered acks); past the outbox's `maxRetries` it is dead-lettered. */
   retries: number;
 }

@@ -1,9 +1,9 @@
 /**
  * The part of the Web Storage API the outbox uses. `localStorage`, `sessionStorage` and
- * {@link memoryStorage} all fit; any method may throw, and the outbox copes.
+ * `memoryStorage()` (from `jobstream/outbox`) all fit; any method may throw, and the outbox copes.
  *
  * @example
- * createJobStreams({ url, storage: window.sessionStorage });
+ * createJobStreams({ url, outbox: outbox({ storage: window.sessionStorage }) });
  */
 export interface StorageLike {
   /** The value stored under `key`, or `null`. */

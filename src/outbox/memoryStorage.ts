@@ -6,8 +6,8 @@ import type { StorageLike } from './StorageLike.js';
  *
  * @example
  * const shared = memoryStorage();
- * const tabA = new MessageQueue({ storage: shared });
- * const tabB = new MessageQueue({ storage: shared }); // sees tabA's messages
+ * const tabA = createJobStreams({ url, outbox: outbox({ storage: shared }) });
+ * const tabB = createJobStreams({ url, outbox: outbox({ storage: shared }) }); // one outbox, one sender
  */
 export function memoryStorage(): StorageLike {
   // A Map, not a plain object: keys like `__proto__` must be data, never prototype access.

@@ -12,14 +12,8 @@ export interface JobProgressViewProps {
   className?: string;
 }
 
-const STATUS_TEXT: Record<JobState['status'], string> = {
-  queued: 'Queued',
-  processing: 'Processing',
-  encoding: 'Encoding',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
+/** `queued` → `Queued`: every status and kind reads as its capitalised name. */
+const title = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
 
 /**
  * Renders a {@link JobState}: a progress bar (`role="progressbar"`, 0–100), status and step text,
@@ -34,7 +28,8 @@ const STATUS_TEXT: Record<JobState['status'], string> = {
  */
 export function JobProgressView({ state, label, className }: JobProgressViewProps): ReactNode {
   const percentage = Math.round(Math.min(100, Math.max(0, state.percentage)));
-  const name = label ?? `${state.kind === 'generation' ? 'Generation' : 'Composition'} ${state.id}`;
+  const status = title(state.status);
+  const name = label ?? `${title(state.kind)} ${state.id}`;
   return (
     <section
       className={className ? `jobstream-progress ${className}` : 'jobstream-progress'}
@@ -48,11 +43,11 @@ export function JobProgressView({ state, label, className }: JobProgressViewProp
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percentage}
-        aria-valuetext={`${percentage}% (${STATUS_TEXT[state.status]})`}
+        aria-valuetext={`${percentage}% (${status})`}
       >
         <div className="jobstream-progress__fill" style={{ width: `${percentage}%` }} />
       </div>
-      <p className="jobstream-progress__status">{`${STATUS_TEXT[state.status]} · ${percentage}%`}</p>
+      <p className="jobstream-progress__status">{`${status} · ${percentage}%`}</p>
       {(state.step || state.message) && (
         <p className="jobstream-progress__step">{[state.step, state.message].filter(Boolean).join(': ')}</p>
       )}

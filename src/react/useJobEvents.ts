@@ -35,10 +35,7 @@ export interface UseJobEventsOptions {
  */
 export function useJobEvents(id: string, handlers: JobEventHandlers, { kind = 'generation' }: UseJobEventsOptions = {}): void {
   const client = useJobStreams();
-  const events$ = useMemo(
-    () => (kind === 'generation' ? client.generationProgress$(id) : client.compositionProgress$(id)),
-    [client, kind, id],
-  );
+  const events$ = useMemo(() => client[`${kind}Progress$`](id), [client, kind, id]);
   useSubscription(events$, (event: WebSocketEvent) => {
     try {
       dispatchJobEvent(event, handlers);

@@ -19,10 +19,7 @@ import { useJobStreams } from './useJobStreams.js';
  */
 export function useJobState(kind: JobKind, id: string): JobState {
   const client = useJobStreams();
-  const state$ = useMemo(
-    () => (kind === 'generation' ? client.generationState$(id) : client.compositionState$(id)),
-    [client, kind, id],
-  );
+  const state$ = useMemo(() => client[`${kind}State$`](id), [client, kind, id]);
   const initial = useMemo(() => initialJobState(kind, id), [kind, id]);
   const state = useObservableState(state$, initial);
   return state.kind === kind && state.id === id ? state : initial;

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createJobStreams } from '../../src/client/createJobStreams.js';
+import { DEFAULT_OUTBOX, memoryStorage, outbox } from '../../src/outbox/index.js';
+import { startHarness, type Harness } from '../helpers/liveClient.js';
+
+const URL = 'https://api.example.com';
+const PLUGIN_HINT = /outbox is a plugin.*outbox: outbox\(\{ storage \}\).*import \{ outbox \} from "jobstream\/outbox"/;
+
+describe('outbox', () => {
+  describe('with a bad ackTimeout', () => {
+    it.each([0, -1, Number.NaN, Infinity])('should throw a TypeError naming it for %s, when the plugin is made', (ackTimeout) => {
+      expect(() => outbox({ ackTimeout })).toThrow(new TypeError(`jobstream: outbox \`ackTimeout\` must be a number of ms above 0, got ${ackTimeout}.`));
+    });
+  });
+
+  describe("with the outbox's options outside the plugin (the shape before jobstream/outbox)", () => {
+    it.each<[string, Record<string, unknown>]>([
+      ['outbox: { maxSize }', { outbox: { maxSize: 3 } }],
+      ['outbox: null', { outbox: null }],
+      ['storage', { storage: memoryStorage() }],
+      ['locks', { locks: null }],
+    ])('should throw a TypeError that shows the plugin, for %s', (_, given) => {
+      expect(() => createJobStreams({ url: URL, ...given })).toThrow(PLUGIN_HINT);
+    });
+  });
+
+  describe('with defaults', () => {
+    it('should expose them as DEFAULT_OUTBOX', () => {
+      expect(DEFAULT_OUTBOX).toEqual({ maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 });
+    });
+  });
+
+  describe('shared by two clients', () => {
+    let harness: Harness;
+    beforeEach(async () => {
+      harness = await startHarness();
+    });
+    afterEach(async () => {
+      await harness.close();
+    });
+
+    it('should give each client its own working outbox, over the same storage key', async () => {
+      const { server } = harness;
+      const plugin = outbox({ storage: memoryStorage() });
+      server.control.stopSocket();
+      const [a, b] = [harness.client({ outbox: plugin }), harness.client({ outbox: plugin })];
+      const sent = [a.send('note', { from: 'a' }), b.send('note', { from: 'b' })];
+      server.control.startSocket();
+
+      await vi.waitFor(() => expect(server.control.outbox.applied.map(({ id }) => id).sort()).toEqual([...sent].sort()));
+      expect(server.control.outbox.received).toHaveLength(2);
+    });
+  });
+});
