@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import type { ConnectionState } from '../../src/protocol/index.js';
+import type { ConnectionState, WebSocketEvent } from '../../src/protocol/index.js';
 import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
 import { clipIds, collect, count, percentages, startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -73,6 +73,26 @@ describe('createJobStreams', () => {
       const late = await collect(client.generationProgress$(id));
       expect(clipIds(late)).toEqual(clipIds(await first));
       expect(count(late, 'completed')).toBe(1);
+    });
+
+    it("should start a late subscriber's history at the latest progress", async () => {
+      const { server } = harness;
+      const id = server.jobs.startGeneration({ clips: 4, stepMs: 15 });
+      const client = harness.client();
+      const seen: WebSocketEvent[] = [];
+      client.generationProgress$(id).subscribe((event) => seen.push(event));
+      await vi.waitFor(() => expect(seen.filter((event) => event.type === 'clip_completed').length).toBeGreaterThan(0));
+      server.control.stall(id);
+      const latest = percentages(seen).at(-1);
+
+      // The history is replayed synchronously on subscribe; the job is stalled, so nothing else comes.
+      const history: WebSocketEvent[] = [];
+      client
+        .generationProgress$(id)
+        .subscribe((event) => history.push(event))
+        .unsubscribe();
+      expect(percentages(history).at(-1)).toBe(latest);
+      expect(latest).toBeGreaterThan(0);
     });
 
     it('should send an X-Request-ID the server records on each handshake', async () => {

@@ -2,7 +2,6 @@ import type { Subscription } from 'rxjs';
 import type { Socket } from 'socket.io-client';
 import type { Transport } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
-import { applyEvent } from '../protocol/applyEvent.js';
 import { isProgressEvent, isTerminalEvent } from '../protocol/guards.js';
 import { parseEvent } from '../protocol/parseEvent.js';
 import type { JobKind, JobSnapshot } from '../protocol/resources.js';
@@ -32,8 +31,10 @@ export interface JobRunHost {
   readonly hub: FeedHub;
   readonly timers: TimerQueue;
   readonly poll: JobPoll;
-  /** What the job's events so far add up to; the run folds each event it delivers into it. */
-  seen: JobSnapshot;
+  /** What the job's events so far add up to. */
+  readonly seen: JobSnapshot;
+  /** Folds an event the run delivers into {@link seen}. */
+  record(event: WebSocketEvent): void;
   /** The transport of the latest socket or fallback-poll value. */
   transport: Transport;
   /** Turns a snapshot (ack or REST) into the events `seen` lacks. */
@@ -336,7 +337,7 @@ export class JobRun implements FeedListener, TimerTarget {
   private pass(event: WebSocketEvent): void {
     if (this.stopped) return;
     const { host } = this;
-    host.seen = applyEvent(host.seen, event);
+    host.record(event);
     const terminal = isTerminalEvent(event);
     if (terminal) this.stop();
     host.deliver(event);

@@ -1,7 +1,8 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Transport } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
-import { isTerminalStatus } from '../protocol/guards.js';
+import { applyEvent } from '../protocol/applyEvent.js';
+import { isProgressEvent, isTerminalStatus } from '../protocol/guards.js';
 import { parseSnapshot } from '../protocol/parseSnapshot.js';
 import type { JobKind, JobSnapshot } from '../protocol/resources.js';
 import { snapshotToEvents } from '../protocol/snapshotToEvents.js';
@@ -74,7 +75,10 @@ class Feed implements JobRunHost, TimerTarget {
   readonly hub: FeedHub;
   readonly timers: TimerQueue;
   readonly poll: JobPoll;
-  seen: JobSnapshot;
+  private folded: JobSnapshot;
+  // Progress not yet folded into `folded`: most events are progress, and the snapshot is read
+  // only on a resync, for a late subscriber and at the end, so only the latest one is kept.
+  private progress: WebSocketEvent | undefined;
   transport: Transport = 'none';
   // The run and the subscribers of its events (`share` with a linger).
   private run: JobRun | undefined;
@@ -99,9 +103,22 @@ class Feed implements JobRunHost, TimerTarget {
     this.store = context.store;
     this.hub = context.hub;
     this.timers = context.timers;
-    this.seen = { id, status: 'queued' };
+    this.folded = { id, status: 'queued' };
     // The feed is the poll's context: its methods serve as they are, with no closure per job.
     this.poll = createJobPoll(this);
+  }
+
+  get seen(): JobSnapshot {
+    if (this.progress) {
+      this.folded = applyEvent(this.folded, this.progress);
+      this.progress = undefined;
+    }
+    return this.folded;
+  }
+
+  record(event: WebSocketEvent): void {
+    if (isProgressEvent(event)) this.progress = event;
+    else this.folded = applyEvent(this.seen, event);
   }
 
   eventsFrom(payload: unknown): WebSocketEvent[] {
