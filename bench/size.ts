@@ -9,12 +9,11 @@
  * Two decisions the figures depend on:
  * - valibot is a dependency, not a peer, so it is bundled IN and counts against the budgets;
  *   every entry is also measured with valibot external (`withoutValibot`) to show its share.
- * - `jobstream/react` and `jobstream/compat` sit on the core: an app that uses them has the core
- *   already. Their budgeted figure is `own`, bundled with everything outside their folder
- *   external; `standalone` (core included) is reported beside it.
- * - `jobstream/outbox` is a plugin of the core, its code spread over `src/outbox/` and
- *   `src/client/`, sharing valibot with it: its `own` is what it adds to the core, the core and
- *   the outbox bundled together minus the core alone, and its `top` the inputs that grew.
+ * - `jobstream/react`, `jobstream/compat` and `jobstream/outbox` sit on the core: an app that
+ *   uses them has the core already. Their budgeted figure is `own`, what they add to the core:
+ *   the core and the entry bundled together, minus the core alone (so shared code and the
+ *   import statements a bundler would merge count once); `top` lists the inputs that grew.
+ *   `standalone` (core included) is reported beside it.
  *
  * 1 KB = 1024 bytes. `top` lists the inputs that take the most minified bytes of an entry, to
  * see where to cut when it is over budget.
@@ -22,8 +21,8 @@
  *   npm run size
  *   SIZE_TOP=25 tsx bench/size.ts
  */
-import { build, type Metafile, type Plugin } from 'esbuild';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -35,22 +34,18 @@ interface Entry {
   /** The import specifier a consumer writes. */
   name: string;
   file: string;
-  /**
-   * Its own code, for `own`: a folder, or `beyond-core` for what it adds to a core bundle (the
-   * core and the entry bundled together, minus the core alone); undefined for entries measured
-   * standalone only.
-   */
-  own?: string;
-  /** Budget of `own` (or of `standalone` when there is no `own`), min+gzip bytes. */
+  /** Whether it sits on the core, so its budgeted figure is what it adds to the core (`own`). */
+  onCore?: true;
+  /** Budget of `own` (or of `standalone` for the core and operators), min+gzip bytes. */
   budget?: number;
 }
 
 const ENTRIES: Entry[] = [
   { name: 'jobstream', file: 'src/index.ts', budget: 6 * 1024 },
   { name: 'jobstream/operators', file: 'src/operators/index.ts' },
-  { name: 'jobstream/react', file: 'src/react/index.ts', own: 'src/react', budget: 2 * 1024 },
-  { name: 'jobstream/compat', file: 'src/compat/index.ts', own: 'src/compat' },
-  { name: 'jobstream/outbox', file: 'src/outbox/index.ts', own: 'beyond-core' },
+  { name: 'jobstream/react', file: 'src/react/index.ts', onCore: true, budget: 2 * 1024 },
+  { name: 'jobstream/compat', file: 'src/compat/index.ts', onCore: true },
+  { name: 'jobstream/outbox', file: 'src/outbox/index.ts', onCore: true },
 ];
 const CORE_FILE = 'src/index.ts';
 
@@ -61,21 +56,6 @@ interface Size {
 
 interface Bundle extends Size {
   metafile: Metafile;
-}
-
-/** Marks every import that resolves outside `dir` as external, so only `dir`'s code is counted. */
-function onlyOwnCode(dir: string): Plugin {
-  const ownRoot = resolve(ROOT, dir) + sep;
-  return {
-    name: 'only-own-code',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^\.\.?\// }, (args) => {
-        if (args.kind === 'entry-point') return undefined;
-        const target = resolve(args.resolveDir, args.path);
-        return target.startsWith(ownRoot) ? undefined : { path: args.path, external: true };
-      });
-    },
-  };
 }
 
 /** What typical apps import: measured as they would be bundled, for context (no budget). */
@@ -95,7 +75,7 @@ const SCENARIOS: { name: string; code: string }[] = [
   },
 ];
 
-async function bundle(file: string | { code: string }, external: string[], plugins: Plugin[] = []): Promise<Bundle> {
+async function bundle(file: string | { code: string }, external: string[]): Promise<Bundle> {
   const result = await build({
     absWorkingDir: ROOT,
     ...(typeof file === 'string'
@@ -111,7 +91,6 @@ async function bundle(file: string | { code: string }, external: string[], plugi
     metafile: true,
     logLevel: 'silent',
     external,
-    plugins,
   });
   const output = result.outputFiles[0];
   if (!output) throw new Error(`esbuild produced nothing for ${typeof file === 'string' ? file : file.code}`);
@@ -159,19 +138,11 @@ async function beyondCore(file: string, external: string[]): Promise<{ size: Siz
   };
 }
 
-/** `own` of an entry: bundled with everything outside its folder external, or beyond the core. */
-async function ownOf(entry: Entry, external: string[]): Promise<{ size: Size; top: ReturnType<typeof topInputs> } | undefined> {
-  if (entry.own === undefined) return undefined;
-  if (entry.own === 'beyond-core') return beyondCore(entry.file, external);
-  const own = await bundle(entry.file, external, [onlyOwnCode(entry.own)]);
-  return { size: sizeOf(own), top: topInputs(own.metafile) };
-}
-
 async function measure(entry: Entry) {
   const standalone = await bundle(entry.file, PEERS);
   const standaloneWithoutValibot = await bundle(entry.file, [...PEERS, 'valibot']);
-  const own = await ownOf(entry, PEERS);
-  const ownWithoutValibot = entry.own === 'beyond-core' ? await ownOf(entry, [...PEERS, 'valibot']) : own;
+  const own = entry.onCore ? await beyondCore(entry.file, PEERS) : undefined;
+  const ownWithoutValibot = entry.onCore ? await beyondCore(entry.file, [...PEERS, 'valibot']) : undefined;
   const budgeted = own?.size ?? sizeOf(standalone);
   const budgetedWithoutValibot = ownWithoutValibot?.size ?? sizeOf(standaloneWithoutValibot);
   return {
@@ -179,7 +150,7 @@ async function measure(entry: Entry) {
     file: entry.file,
     budgeted: own ? 'own' : 'standalone',
     standalone: { ...sizeOf(standalone), withoutValibot: sizeOf(standaloneWithoutValibot) },
-    ...(own ? { own: { ...own.size, ...(ownWithoutValibot !== own && { withoutValibot: ownWithoutValibot?.size }) } } : {}),
+    ...(own ? { own: { ...own.size, withoutValibot: ownWithoutValibot?.size } } : {}),
     budgetBytes: entry.budget ?? null,
     pass: entry.budget === undefined ? null : budgeted.gzipBytes <= entry.budget,
     passWithoutValibot: entry.budget === undefined ? null : budgetedWithoutValibot.gzipBytes <= entry.budget,
