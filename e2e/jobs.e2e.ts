@@ -11,7 +11,7 @@ describe('dashboard jobs', () => {
 
   it('should run a generation and a composition started from the forms to completion', async () => {
     const page = await harness.open('/');
-    await waitForBadge(page, 'disconnected', 5000); // "Idle": nothing watched yet
+    await waitForBadge(page, 'idle', 5000); // nothing watched yet
     await screenshot(page, 'jobs-1-empty');
 
     const generation = page.getByRole('form', { name: 'New generation' });

@@ -1,8 +1,7 @@
 import { useState, type ReactNode } from 'react';
-import { JobStreamsProvider } from '../../src/react/index.js';
+import { ConnectedStatus, JobStreamsProvider } from '../../src/react/index.js';
 import { ClientErrorToasts } from './ClientErrorToasts.js';
 import { dashboardClientOptions } from './dashboardClientOptions.js';
-import { DashboardStatus } from './DashboardStatus.js';
 import { JobCard } from './JobCard.js';
 import { NetworkPanel } from './NetworkPanel.js';
 import { NewJobForms } from './NewJobForms.js';
@@ -33,7 +32,7 @@ function Dashboard(): ReactNode {
           jobstream <span>dashboard</span>
         </h1>
         <div className="topbar__status">
-          <DashboardStatus />
+          <ConnectedStatus className="dashboard-status" />
           <OutboxCount />
         </div>
       </header>

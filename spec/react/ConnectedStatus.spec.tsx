@@ -9,6 +9,31 @@ const harness = setupLiveHarness();
 const shownStatus = () => screen.getByRole('status').closest('.jobstream-status')?.getAttribute('data-status');
 
 describe('ConnectedStatus', () => {
+  it('should read "Idle", without a Reconnect button, while no job is watched, before and after', async () => {
+    const { server } = harness.current;
+    const id = server.jobs.startGeneration({ clips: 2, stepMs: 10 });
+    const client = harness.current.client();
+    const view = render(
+      <JobStreamsProvider client={client}>
+        <ConnectedStatus />
+      </JobStreamsProvider>,
+    );
+    expect(shownStatus()).toBe('idle');
+    expect(screen.getByRole('status').textContent).toBe('Idle');
+    expect(screen.queryByRole('button', { name: 'Reconnect' })).toBeNull();
+
+    view.rerender(
+      <JobStreamsProvider client={client}>
+        <ConnectedStatus />
+        <JobProgress id={id} />
+      </JobStreamsProvider>,
+    );
+    await waitFor(() => expect(shownStatus()).toBe('connected'));
+    // The job ends, the socket closes after its linger (0 here): idle again, not "Disconnected".
+    await waitFor(() => expect(shownStatus()).toBe('idle'));
+    expect(screen.queryByRole('button', { name: 'Reconnect' })).toBeNull();
+  });
+
   it('should show the live link, offer Reconnect while it is down, and reconnect at once when pressed', async () => {
     const { server } = harness.current;
     const id = server.jobs.startGeneration({ clips: 50, stepMs: 50 });

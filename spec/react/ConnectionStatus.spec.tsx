@@ -19,22 +19,27 @@ const root = (container: HTMLElement) => {
 };
 
 // prettier-ignore
-const STATES: [Status, boolean, ConnectionDisplayStatus, string, boolean][] = [
-  // status          polling  data-status      text                 Reconnect
-  ['connected',     false,   'connected',     'Connected',         false],
-  ['connecting',    false,   'connecting',    'Connecting…',       false],
-  ['connecting',    true,    'polling',       'Polling',           false],
-  ['disconnected',  false,   'disconnected',  'Disconnected',      true ],
-  ['disconnected',  true,    'polling',       'Polling',           true ],
-  ['error',         false,   'error',         'Connection error',  true ],
-  ['error',         true,    'polling',       'Polling',           true ],
-  ['connected',     true,    'connected',     'Connected',         false],
+const STATES: [Status, boolean, boolean, ConnectionDisplayStatus, string, boolean][] = [
+  // status          polling  idle    data-status      text                 Reconnect
+  ['connected',     false,   false,  'connected',     'Connected',         false],
+  ['connecting',    false,   false,  'connecting',    'Connecting…',       false],
+  ['connecting',    true,    false,  'polling',       'Polling',           false],
+  ['disconnected',  false,   false,  'disconnected',  'Disconnected',      true ],
+  ['disconnected',  true,    false,  'polling',       'Polling',           true ],
+  ['error',         false,   false,  'error',         'Connection error',  true ],
+  ['error',         true,    false,  'polling',       'Polling',           true ],
+  ['connected',     true,    false,  'connected',     'Connected',         false],
+  ['disconnected',  false,   true,   'idle',          'Idle',              false],
+  ['connecting',    false,   true,   'connecting',    'Connecting…',       false],
+  ['error',         false,   true,   'error',         'Connection error',  true ],
 ];
 
 describe('ConnectionStatus', () => {
-  describe.each(STATES)('with status %s and isPolling %s', (status, isPolling, shown, text, reconnect) => {
+  describe.each(STATES)('with status %s, isPolling %s and idle %s', (status, isPolling, idle, shown, text, reconnect) => {
     it(`should show "${text}" with data-status ${shown} and ${reconnect ? 'a' : 'no'} Reconnect button`, () => {
-      const { container } = render(<ConnectionStatus status={status} isPolling={isPolling} onReconnect={() => {}} />);
+      const { container } = render(
+        <ConnectionStatus status={status} isPolling={isPolling} idle={idle} onReconnect={() => {}} />,
+      );
       expect(root(container).dataset.status).toBe(shown);
       const badge = screen.getByRole('status');
       expect(badge.textContent).toBe(text);
@@ -112,6 +117,12 @@ describe('connectionDisplayStatus', () => {
     expect(connectionDisplayStatus('connected', true)).toBe('connected');
     expect(connectionDisplayStatus('disconnected')).toBe('disconnected');
   });
+
+  it('should show idle only for a socket closed on purpose, polling first', () => {
+    expect(connectionDisplayStatus('disconnected', false, true)).toBe('idle');
+    expect(connectionDisplayStatus('disconnected', true, true)).toBe('polling');
+    expect(connectionDisplayStatus('connected', false, true)).toBe('connected');
+  });
 });
 
 describe('styles.css', () => {
@@ -128,6 +139,7 @@ describe('styles.css', () => {
       ['connecting', '--jobstream-connecting'],
       ['polling', '--jobstream-polling'],
       ['disconnected', '--jobstream-disconnected'],
+      ['idle', '--jobstream-idle'],
       ['error', '--jobstream-error'],
     ]) {
       expect(stylesheet).toMatch(new RegExp(`\\[data-status='${status}'\\] \\{ --jobstream-status-color: var\\(${variable}`));

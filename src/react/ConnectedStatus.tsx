@@ -7,8 +7,8 @@ import { useJobStreams } from './useJobStreams.js';
 export type ConnectedStatusProps = Pick<ConnectionStatusProps, 'className' | 'labels' | 'formatTime'>;
 
 /**
- * `<ConnectionStatus>` wired to the provider's client: its connection state, polling, last
- * connection, latency, next retry, and `client.reconnect` behind the button.
+ * `<ConnectionStatus>` wired to the provider's client: its connection state, polling, idle (no
+ * job watched), last connection, latency, next retry, and `client.reconnect` behind the button.
  *
  * @example
  * <JobStreamsProvider options={{ url }}><ConnectedStatus className="toolbar-status" /></JobStreamsProvider>
@@ -21,6 +21,9 @@ export function ConnectedStatus(props: ConnectedStatusProps): ReactNode {
       {...props}
       status={state.status}
       isPolling={state.transport === 'polling'}
+      // The link reports `disconnected` with no retry due only when it closed on purpose (no job
+      // watched, or before the first); a lost link is `connecting` or `error` while it retries.
+      idle={state.transport === 'none' && state.nextRetryAt === undefined}
       onReconnect={client.reconnect}
       lastConnectedAt={state.connectedAt}
       latencyMs={state.latencyMs}

@@ -9,7 +9,13 @@ export interface ConnectionStatusProps {
   status: Status;
   /** REST polling carries the jobs: shows "Polling" (yellow) unless the socket is connected. @default false */
   isPolling?: boolean;
-  /** Called by the "Reconnect" button, shown while `disconnected` or in `error`. No handler, no button. */
+  /**
+   * The socket is closed on purpose, not lost: nothing is watched, no retry is due. A `disconnected`
+   * status then shows "Idle" (grey) without the button. `<ConnectedStatus>` works it out itself.
+   * @default false
+   */
+  idle?: boolean;
+  /** Called by the "Reconnect" button, shown while `disconnected` (not idle) or in `error`. No handler, no button. */
   onReconnect?: () => void;
   /** Added to the root's `jobstream-status` class. */
   className?: string;
@@ -29,22 +35,23 @@ const formatLocalTime = (date: Date): string => date.toLocaleTimeString();
 
 /**
  * A connection badge: always a text ("Connected", "Connecting…", "Polling", "Disconnected",
- * "Connection error"), coloured through `data-status` and CSS variables, announced politely
+ * "Idle", "Connection error"), coloured through `data-status` and CSS variables, announced politely
  * (`role="status"`), with a "Reconnect" button while disconnected or in error, and a tooltip
  * (last connection, latency, next retry) that is also the badge's accessible description and,
  * with the default stylesheet, shows on keyboard focus too.
  *
  * Unstyled apart from class names and `data-status`; import `jobstream/react/styles.css` for the
  * default look, themed by `--jobstream-connected`,
- * `--jobstream-connecting`, `--jobstream-polling`, `--jobstream-disconnected`, `--jobstream-error`.
+ * `--jobstream-connecting`, `--jobstream-polling`, `--jobstream-disconnected`, `--jobstream-idle`,
+ * `--jobstream-error`.
  *
  * @example
  * <ConnectionStatus status="error" isPolling onReconnect={client.reconnect} lastConnectedAt={at} />
  */
 export function ConnectionStatus(props: ConnectionStatusProps): ReactNode {
-  const { status, isPolling = false, onReconnect, className, formatTime = formatLocalTime } = props;
+  const { status, isPolling = false, idle = false, onReconnect, className, formatTime = formatLocalTime } = props;
   const labels = { ...DEFAULT_CONNECTION_STATUS_LABELS, ...props.labels };
-  const shown = connectionDisplayStatus(status, isPolling);
+  const shown = connectionDisplayStatus(status, isPolling, idle);
   const details = [
     props.lastConnectedAt && `${labels.lastConnected}: ${formatTime(props.lastConnectedAt)}`,
     props.latencyMs !== undefined && `${labels.latency}: ${Math.round(props.latencyMs)} ms`,
@@ -53,7 +60,7 @@ export function ConnectionStatus(props: ConnectionStatusProps): ReactNode {
     .filter(Boolean)
     .join(' · ');
   const detailsId = useId();
-  const canReconnect = onReconnect !== undefined && (status === 'disconnected' || status === 'error');
+  const canReconnect = onReconnect !== undefined && ((status === 'disconnected' && shown !== 'idle') || status === 'error');
 
   return (
     <div className={className ? `jobstream-status ${className}` : 'jobstream-status'} data-status={shown}>

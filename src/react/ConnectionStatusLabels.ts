@@ -18,6 +18,7 @@ export const DEFAULT_CONNECTION_STATUS_LABELS: ConnectionStatusLabels = {
   connecting: 'Connecting…',
   polling: 'Polling',
   disconnected: 'Disconnected',
+  idle: 'Idle',
   error: 'Connection error',
   reconnect: 'Reconnect',
   lastConnected: 'Last connected',
