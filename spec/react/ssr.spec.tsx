@@ -40,7 +40,7 @@ describe('jobstream/react on the server (no window, no localStorage)', () => {
     expect(html).toContain('role="progressbar"');
     expect(html).toContain('aria-valuenow="0"');
     expect(html).toContain('Queued · 0%');
-    expect(html).toContain('Disconnected');
+    expect(html).toContain('Idle');
     // A subscription would have marked the link `connecting` synchronously, before any handshake.
     expect(await firstValueFrom(client.connectionState$)).toMatchObject({ status: 'disconnected', transport: 'none' });
     // And the server, asked after the render, has seen no handshake.

@@ -249,11 +249,14 @@ export class JobRun implements FeedListener, TimerTarget {
     // A tick while a poll is still in flight is skipped.
     if (this.polling) return;
     // Assigned after subscribe only if still running: a poll that completed synchronously is not in flight.
+    // The poll reports its own failures and completes; an error must not leave it in flight forever either.
+    const settled = () => {
+      this.polling = undefined;
+    };
     const polling = this.host.poll.fallback().subscribe({
       next: (event) => this.fromTransport(event, 'polling'),
-      complete: () => {
-        this.polling = undefined;
-      },
+      error: settled,
+      complete: settled,
     });
     if (!polling.closed && !this.stopped) this.polling = polling;
   }
@@ -285,15 +288,11 @@ export class JobRun implements FeedListener, TimerTarget {
       return;
     }
     this.idleTimer = undefined;
-    const resync = poll.idle().subscribe({
-      next: (event) => this.admit(event),
-      complete: () => {
-        this.resync = undefined;
-        if (this.stopped) return;
-        this.lastAt = options.scheduler.now();
-        this.idleTimer = timers.after(options.idleTimeout, this);
-      },
-    });
+    const settled = () => {
+      this.resync = undefined;
+      if (!this.stopped) this.idleTimer = timers.after(options.idleTimeout, this);
+    };
+    const resync = poll.idle().subscribe({ next: (event) => this.admit(event), error: settled, complete: settled });
     if (!resync.closed && !this.stopped) this.resync = resync;
   }
 

@@ -82,10 +82,11 @@ class Feed implements JobRunHost, TimerTarget {
   transport: Transport = 'none';
   // The run and the subscribers of its events (`share` with a linger).
   private run: JobRun | undefined;
-  private sinks: Sink<WebSocketEvent>[] = [];
+  // Both lists are replaced, never changed in place, so delivering an event needs no copy.
+  private sinks: readonly Sink<WebSocketEvent>[] = [];
   private linger: Timer | undefined;
   // `state$`: its subscribers, the latest state (replayed to late subscribers), its own linger.
-  private stateSinks: Subscriber<JobState>[] = [];
+  private stateSinks: readonly Subscriber<JobState>[] = [];
   private state: JobState | undefined;
   private stateSource: StateFold | undefined;
   private stateTeardown: (() => void) | undefined;
@@ -158,7 +159,7 @@ class Feed implements JobRunHost, TimerTarget {
     }
     this.linger?.cancel();
     this.linger = undefined;
-    this.sinks.push(sink);
+    this.sinks = [...this.sinks, sink];
     if (!this.run) {
       this.run = new JobRun(this);
       this.run.start();
@@ -167,14 +168,13 @@ class Feed implements JobRunHost, TimerTarget {
   }
 
   private unsubscribeEvents(sink: Sink<WebSocketEvent>): void {
-    const index = this.sinks.indexOf(sink);
-    if (index < 0) return;
-    this.sinks.splice(index, 1);
+    if (!this.sinks.includes(sink)) return;
+    this.sinks = this.sinks.filter((other) => other !== sink);
     if (this.sinks.length === 0 && this.run) this.linger = this.timers.after(this.options.linger, this);
   }
 
   deliver(event: WebSocketEvent): void {
-    for (const sink of this.sinks.slice()) if (!sink.closed) sink.next(event);
+    for (const sink of this.sinks) if (!sink.closed) sink.next(event);
   }
 
   ended(): void {
@@ -215,7 +215,7 @@ class Feed implements JobRunHost, TimerTarget {
   subscribeState(subscriber: Subscriber<JobState>): () => void {
     this.stateLinger?.cancel();
     this.stateLinger = undefined;
-    this.stateSinks.push(subscriber);
+    this.stateSinks = [...this.stateSinks, subscriber];
     if (this.stateSource) {
       if (this.state) subscriber.next(this.state);
     } else {
@@ -255,13 +255,12 @@ class Feed implements JobRunHost, TimerTarget {
 
   private publishState(state: JobState): void {
     this.state = state;
-    for (const sink of this.stateSinks.slice()) if (!sink.closed) sink.next(state);
+    for (const sink of this.stateSinks) if (!sink.closed) sink.next(state);
   }
 
   private unsubscribeState(subscriber: Subscriber<JobState>): void {
-    const index = this.stateSinks.indexOf(subscriber);
-    if (index < 0) return;
-    this.stateSinks.splice(index, 1);
+    if (!this.stateSinks.includes(subscriber)) return;
+    this.stateSinks = this.stateSinks.filter((other) => other !== subscriber);
     if (this.stateSinks.length === 0 && this.stateSource) this.stateLinger = this.timers.after(this.options.linger, this);
   }
 
