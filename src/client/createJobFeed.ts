@@ -2,10 +2,10 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { Transport } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
 import { applyEvent } from '../protocol/applyEvent.js';
-import { isProgressEvent, isTerminalStatus } from '../protocol/guards.js';
+import { isProgressEvent } from '../protocol/guards.js';
 import { parseSnapshot } from '../protocol/parseSnapshot.js';
 import type { JobKind, JobSnapshot } from '../protocol/resources.js';
-import { snapshotToEvents } from '../protocol/snapshotToEvents.js';
+import { hasEnded, snapshotToEvents } from '../protocol/snapshotToEvents.js';
 import { SubscribeRefusalSchema, type SubscribeRefusal } from '../protocol/messages.js';
 import { safeParse } from '../protocol/parse.js';
 import { ValidationError } from '../protocol/ValidationError.js';
@@ -148,11 +148,14 @@ class Feed implements JobRunHost, TimerTarget {
   // --- events$ -------------------------------------------------------------------------------
 
   subscribeEvents(sink: Sink<WebSocketEvent>): (() => void) | undefined {
-    const done = isTerminalStatus(this.seen.status);
+    // Not the status: a `status_change` to completed comes before the `completed` event with the video.
+    const done = hasEnded(this.seen);
     for (const event of snapshotToEvents(undefined, this.seen)) {
       if (sink.closed) return undefined;
       sink.next(event);
     }
+    // A subscriber that took what it wanted from the history (`first`, `take`) starts nothing.
+    if (sink.closed) return undefined;
     if (done) {
       sink.complete();
       return undefined;

@@ -51,7 +51,7 @@ export function snapshotToEvents(previous: JobSnapshot | undefined, snapshot: Jo
  * Whether `snapshot` already carries its terminal event. A `completed` status without the video
  * does not: it comes from a `status_change` to completed, and the `completed` event still follows.
  */
-function hasEnded(snapshot: JobSnapshot): boolean {
+export function hasEnded(snapshot: JobSnapshot): boolean {
   if (snapshot.status !== 'completed') return isTerminalStatus(snapshot.status);
   return snapshot.video_url !== undefined && snapshot.thumbnail_url !== undefined && snapshot.duration !== undefined;
 }
