@@ -1,16 +1,16 @@
 import { asyncScheduler, BehaviorSubject, EMPTY, NEVER, type Observable, of, Subject, throwError } from 'rxjs';
-import type { Manager, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clip, completed, failure, progress } from '../../marbles/fixtures/events.js';
 import { createConnectionStore } from '../../src/client/createConnectionStore.js';
 import { createFeedHub } from '../../src/client/createFeedHub.js';
 import type { JobPoll } from '../../src/client/createJobPoll.js';
-import type { Link } from '../../src/client/createLink.js';
 import { createTimerQueue, type TimerQueue } from '../../src/client/createTimerQueue.js';
 import { JobRun, type JobRunHost } from '../../src/client/JobRun.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
 import { resolveOptions } from '../../src/client/resolveOptions.js';
 import type { WebSocketEvent } from '../../src/protocol/events.js';
+import { downLink } from './feedHarness.js';
 
 // Virtual time is vitest's fake clock under `asyncScheduler`: the timer queue reads
 // `scheduler.now()` (Date.now) and holds one scheduler action, and `advanceTimersByTime` steps to
@@ -55,15 +55,6 @@ function label(event: WebSocketEvent): string {
   }
 }
 
-const link: Link = {
-  root$: NEVER,
-  get manager(): Manager {
-    throw new Error('the link never comes up in these tests: no namespace socket is made');
-  },
-  requestId: () => 'request-1',
-  reconnect: () => {},
-};
-
 /** A run over a link that stays down, with short delays; the caller starts it. */
 function setup(overrides: JobStreamsOptions = {}) {
   const options = resolveOptions({
@@ -88,7 +79,7 @@ function setup(overrides: JobStreamsOptions = {}) {
     job: { kind: 'generation', id: 'g1' },
     namespace: '/ws/generations/g1',
     options,
-    link,
+    link: downLink,
     store: createConnectionStore(),
     hub: createFeedHub(root$, disposed),
     timers,

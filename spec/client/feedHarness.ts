@@ -22,7 +22,8 @@ import type { FetchLike } from '../../src/transport/poll$.js';
 const API = 'http://jobs.test';
 const JOB_URL = `${API}/api/v1/generations/g1`;
 
-const link: Link = {
+/** A link that never comes up: every event of these tests comes through REST polling. */
+export const downLink: Link = {
   root$: NEVER,
   get manager(): Manager {
     throw new Error('the link never comes up in these tests: no namespace socket is made');
@@ -77,7 +78,7 @@ export function createFeedHarness(overrides: JobStreamsOptions = {}): FeedHarnes
   const disposed = new Subject<void>();
   const feed = createJobFeed('generation', 'g1', {
     options,
-    link,
+    link: downLink,
     store: createConnectionStore(),
     hub: createFeedHub(new BehaviorSubject<Socket | null>(null), disposed),
     timers,
