@@ -8,7 +8,7 @@ export default defineConfig({
     server: 'src/server/index.ts',
     react: 'src/react/index.ts',
     compat: 'src/compat/index.ts',
-    outbox: 'src/outbox/index.ts',
+    outbox: 'src/outbox.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

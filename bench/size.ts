@@ -45,7 +45,7 @@ const ENTRIES: Entry[] = [
   { name: 'jobstream/operators', file: 'src/operators/index.ts' },
   { name: 'jobstream/react', file: 'src/react/index.ts', onCore: true, budget: 2 * 1024 },
   { name: 'jobstream/compat', file: 'src/compat/index.ts', onCore: true },
-  { name: 'jobstream/outbox', file: 'src/outbox/index.ts', onCore: true },
+  { name: 'jobstream/outbox', file: 'src/outbox.ts', onCore: true },
 ];
 const CORE_FILE = 'src/index.ts';
 
@@ -63,7 +63,7 @@ const SCENARIOS: { name: string; code: string }[] = [
   { name: "import { createJobStreams } from 'jobstream'", code: "export { createJobStreams } from './src/index.ts';" },
   {
     name: "createJobStreams + import { outbox } from 'jobstream/outbox' (an app that sends)",
-    code: "export { createJobStreams } from './src/index.ts'; export { outbox } from './src/outbox/index.ts';",
+    code: "export { createJobStreams } from './src/index.ts'; export { outbox } from './src/outbox.ts';",
   },
   {
     name: "createJobStreams + import { JobStreamsProvider, useGenerationProgress, JobProgress } from 'jobstream/react'",
@@ -71,7 +71,7 @@ const SCENARIOS: { name: string; code: string }[] = [
   },
   {
     name: "createJobStreams + outbox + import { JobStreamsProvider, useGenerationProgress, JobProgress, useOutbox } from 'jobstream/react'",
-    code: "export { createJobStreams } from './src/index.ts'; export { outbox } from './src/outbox/index.ts'; export { JobStreamsProvider, useGenerationProgress, JobProgress, useOutbox } from './src/react/index.ts';",
+    code: "export { createJobStreams } from './src/index.ts'; export { outbox } from './src/outbox.ts'; export { JobStreamsProvider, useGenerationProgress, JobProgress, useOutbox } from './src/react/index.ts';",
   },
 ];
 

@@ -6,7 +6,7 @@
  */
 import { distinctUntilChanged, lastValueFrom, map, merge } from 'rxjs';
 import { createJobStreams, type JobState } from '../src/index.js';
-import { outbox } from '../src/outbox/index.js';
+import { outbox } from '../src/outbox.js';
 import { createJobServer } from '../src/server/index.js';
 
 const server = await createJobServer({ port: Number(process.env.PORT ?? 0) });

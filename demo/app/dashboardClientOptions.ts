@@ -1,4 +1,4 @@
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 import type { JobStreamsOptions } from '../../src/react/index.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from 'rxjs';
 import type { DebugEntry } from '../../src/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import { collect, count, startHarness, type Harness } from '../helpers/liveClient.js';
 
 let harness: Harness;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
-import { DEFAULT_OUTBOX, memoryStorage, outbox } from '../../src/outbox/index.js';
+import { DEFAULT_OUTBOX, memoryStorage, outbox } from '../../src/outbox.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 
 const URL = 'https://api.example.com';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
-import type { DeadLetter } from '../../src/outbox/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import type { DeadLetter } from '../../src/outbox.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import { FakeLockManager } from '../outbox/FakeLockManager.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHandlerError, WebSocketConnectError, WebSocketManager, type WebSocketManagerOptions } from '../../src/compat/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { ClipCompletedEvent, CompletedEvent, ProgressEvent, WebSocketConfig } from '../../src/protocol/index.js';
 import { countHandshakeAttempts } from '../helpers/handshakeAttempts.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventHandlerError, WebSocketService } from '../../src/compat/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { ClipCompletedEvent, Composition, EncodingProgressEvent, ErrorEvent, Generation, ProgressEvent, StatusChangeEvent } from '../../src/protocol/index.js';
 import { HttpError } from '../../src/transport/HttpError.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';

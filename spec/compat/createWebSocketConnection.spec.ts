@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createWebSocketConnection, DEFAULT_WEBSOCKET_CONFIG, type WebSocketManager } from '../../src/compat/index.js';
 import { viteEnv } from '../../src/compat/viteEnv.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { CompletedEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 

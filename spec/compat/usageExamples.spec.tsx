@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useEffect, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { useWebSocket, WebSocketService } from '../../src/compat/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { CompletedEvent, EncodingProgressEvent, ProgressEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 

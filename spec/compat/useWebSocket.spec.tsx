@@ -4,7 +4,7 @@ import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useWebSocket, WebSocketConnectError, WebSocketService, type UseWebSocketOptions } from '../../src/compat/index.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { ClipCompletedEvent, ProgressEvent } from '../../src/protocol/index.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 

@@ -31,7 +31,7 @@ describe('jobstream/outbox as an opt-in entry', () => {
   });
 
   it('should bundle the queue, the send lease and the sender in jobstream/outbox', async () => {
-    const inputs = await inputsOf('src/outbox/index.ts');
+    const inputs = await inputsOf('src/outbox.ts');
 
     expect(inputs).toEqual(
       expect.arrayContaining([

@@ -4,7 +4,7 @@ import { renderToString } from 'react-dom/server';
 import { firstValueFrom } from 'rxjs';
 import { createJobStreams, type JobStreams } from '../../src/client/createJobStreams.js';
 import { createJobServer, type JobServer } from '../../src/server/index.js';
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 
 let server: JobServer;
 const clients: JobStreams[] = [];

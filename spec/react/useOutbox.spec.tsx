@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { JobStreamsProvider, useOutbox } from '../../src/react/index.js';
-import { memoryStorage, outbox } from '../../src/outbox/index.js';
+import { memoryStorage, outbox } from '../../src/outbox.js';
 import { setupLiveHarness } from './helpers.js';
 
 const harness = setupLiveHarness();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 import { isTerminalStatus } from '../../src/protocol/index.js';
 import { createJobServer, type GenerationOptions, type JobServer } from '../../src/server/index.js';
 import { createFaultProxy } from '../helpers/createFaultProxy.js';

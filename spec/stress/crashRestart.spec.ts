@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import type { DeadLetter } from '../../src/outbox/DeadLetter.js';
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 import type { PersistedState } from '../../src/server/index.js';
 import { followJob } from '../helpers/followJob.js';
 import { jobViolations } from '../helpers/jobViolations.js';

@@ -3,7 +3,7 @@ import { createJobStreams, type JobStreams } from '../../src/client/createJobStr
 import { DEFAULT_JOB_STREAMS } from '../../src/client/resolveOptions.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
 import { HeartbeatTimeoutError } from '../../src/operators/HeartbeatTimeoutError.js';
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 import type { WebSocketEvent } from '../../src/protocol/index.js';
 import { createJobServer, type JobServer, type JobServerOptions } from '../../src/server/index.js';
 import { createFaultProxy, type FaultProxy } from '../helpers/createFaultProxy.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
-import { outbox } from '../../src/outbox/index.js';
+import { outbox } from '../../src/outbox.js';
 import type { ConnectionState } from '../../src/protocol/index.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 import { printFigure } from '../helpers/printFigure.js';
