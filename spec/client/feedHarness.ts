@@ -76,15 +76,15 @@ export function createFeedHarness(overrides: JobStreamsOptions = {}): FeedHarnes
   });
   const timers = createTimerQueue(options.scheduler);
   const disposed = new Subject<void>();
-  const feed = createJobFeed('generation', 'g1', {
+  const client = {
     options,
     link: downLink,
     store: createConnectionStore(),
     hub: createFeedHub(new BehaviorSubject<Socket | null>(null), disposed),
     timers,
-    report: (problem) => problems.push(problem),
-    onClose: () => calls.onClose++,
-  });
+    report: (problem: JobStreamsError) => problems.push(problem),
+  };
+  const feed = createJobFeed('generation', 'g1', client, () => calls.onClose++);
   return {
     feed,
     timers,

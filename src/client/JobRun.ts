@@ -10,14 +10,12 @@ import { createProgressGate } from '../operators/createProgressGate.js';
 import { DEFAULT_RETRY_BACKOFF } from '../operators/retryBackoff.js';
 import { ack$ } from '../transport/ack$.js';
 import { socket$ } from '../transport/socket$.js';
-import type { ConnectionStore } from './createConnectionStore.js';
-import type { FeedHub, FeedListener } from './createFeedHub.js';
+import type { FeedClient } from './createJobFeed.js';
+import type { FeedListener } from './createFeedHub.js';
 import type { JobPoll } from './createJobPoll.js';
-import type { Link } from './createLink.js';
-import type { Timer, TimerQueue, TimerTarget } from './createTimerQueue.js';
+import type { Timer, TimerTarget } from './createTimerQueue.js';
 import { describeError } from './describeError.js';
 import type { JobStreamsError } from './JobStreamsError.js';
-import type { ResolvedOptions } from './resolveOptions.js';
 
 /** The job a run works for: its identity, its shared machinery, and where its events go. */
 export interface JobRunHost {
@@ -25,11 +23,7 @@ export interface JobRunHost {
   readonly id: string;
   readonly job: { kind: JobKind; id: string };
   readonly namespace: string;
-  readonly options: ResolvedOptions;
-  readonly link: Link;
-  readonly store: ConnectionStore;
-  readonly hub: FeedHub;
-  readonly timers: TimerQueue;
+  readonly client: FeedClient;
   readonly poll: JobPoll;
   /** What the job's events so far add up to. */
   readonly seen: JobSnapshot;
@@ -81,13 +75,13 @@ export class JobRun implements FeedListener, TimerTarget {
   private pending: WebSocketEvent | undefined;
 
   constructor(private readonly host: JobRunHost) {
-    this.lastAt = host.options.scheduler.now();
+    this.lastAt = host.client.options.scheduler.now();
   }
 
   start(): void {
-    const { options, hub } = this.host;
-    this.idleTimer = this.host.timers.after(options.idleTimeout, this);
-    if (options.polling.enabled) this.pollTimer = this.host.timers.after(options.polling.grace, this);
+    const { options, hub } = this.host.client;
+    this.idleTimer = this.host.client.timers.after(options.idleTimeout, this);
+    if (options.polling.enabled) this.pollTimer = this.host.client.timers.after(options.polling.grace, this);
     hub.watch(this);
   }
 
@@ -95,7 +89,7 @@ export class JobRun implements FeedListener, TimerTarget {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.host.hub.unwatch(this);
+    this.host.client.hub.unwatch(this);
     this.retryTimer?.cancel();
     this.endSession();
     this.pollTimer?.cancel();
@@ -137,14 +131,15 @@ export class JobRun implements FeedListener, TimerTarget {
       this.startSession();
     } else if (timer === this.ackTimer) {
       this.ackTimer = undefined;
-      this.sessionFailed(new Error(`no subscribe ack within ${this.host.options.ackTimeout} ms`));
+      this.sessionFailed(new Error(`no subscribe ack within ${this.host.client.options.ackTimeout} ms`));
     }
   }
 
   // --- namespace session -------------------------------------------------------------------
 
   private startSession(): void {
-    const { options, link, namespace } = this.host;
+    const { namespace } = this.host;
+    const { options, link } = this.host.client;
     const gen = ++this.gen;
     const subscription = socket$(link.manager, namespace, { auth: options.auth, requestId: link.requestId() }).subscribe({
       next: (socket) => gen === this.gen && this.connected(socket),
@@ -155,7 +150,8 @@ export class JobRun implements FeedListener, TimerTarget {
   }
 
   private connected(socket: Socket): void {
-    const { options, job, namespace, kind, id, timers } = this.host;
+    const { job, namespace, kind, id } = this.host;
+    const { options, timers } = this.host.client;
     options.log({ scope: 'job', message: 'subscribing', data: { job, namespace } });
     this.socket = socket;
     socket.onAny(this.onSocketEvent);
@@ -170,7 +166,11 @@ export class JobRun implements FeedListener, TimerTarget {
     this.ackTimer?.cancel();
     this.ackTimer = undefined;
     this.ack = undefined;
-    this.host.options.log({ scope: 'job', message: 'subscribed: resyncing from the ack snapshot', data: { job: this.host.job } });
+    this.host.client.options.log({
+      scope: 'job',
+      message: 'subscribed: resyncing from the ack snapshot',
+      data: { job: this.host.job },
+    });
     this.host.poll.socketBack();
     this.setSocketUp(true);
     const gen = this.gen;
@@ -206,7 +206,8 @@ export class JobRun implements FeedListener, TimerTarget {
   // own, as `retryBackoff` would; when the link itself drops, `linkChanged` ends the session.
   private sessionFailed(error: unknown): void {
     this.endSession();
-    const { options, job, timers } = this.host;
+    const { job } = this.host;
+    const { options, timers } = this.host.client;
     const { scheduler, reconnection } = options;
     if (this.upSince !== undefined && scheduler.now() - this.upSince >= DEFAULT_RETRY_BACKOFF.resetAfter) this.attempt = 0;
     this.upSince = undefined;
@@ -226,7 +227,7 @@ export class JobRun implements FeedListener, TimerTarget {
   }
 
   private fromSession(event: WebSocketEvent): void {
-    this.upSince ??= this.host.options.scheduler.now();
+    this.upSince ??= this.host.client.options.scheduler.now();
     this.fromTransport(event, 'websocket');
   }
 
@@ -235,17 +236,17 @@ export class JobRun implements FeedListener, TimerTarget {
   private setSocketUp(up: boolean): void {
     if (up === this.socketUp) return;
     this.socketUp = up;
-    if (this.stopped || !this.host.options.polling.enabled) return;
+    if (this.stopped || !this.host.client.options.polling.enabled) return;
     this.pollTimer?.cancel();
     this.pollTimer = undefined;
     this.polling?.unsubscribe();
     this.polling = undefined;
     // The grace runs from the moment the socket left, not from the last poll.
-    if (!up) this.pollTimer = this.host.timers.after(this.host.options.polling.grace, this);
+    if (!up) this.pollTimer = this.host.client.timers.after(this.host.client.options.polling.grace, this);
   }
 
   private tickPoll(): void {
-    this.pollTimer = this.host.timers.after(this.host.options.polling.interval, this);
+    this.pollTimer = this.host.client.timers.after(this.host.client.options.polling.interval, this);
     // A tick while a poll is still in flight is skipped.
     if (this.polling) return;
     // Assigned after subscribe only if still running: a poll that completed synchronously is not in flight.
@@ -265,15 +266,15 @@ export class JobRun implements FeedListener, TimerTarget {
     if (this.stopped) return;
     const { host } = this;
     host.transport = via;
-    const now = host.options.scheduler.now();
-    host.store.touch(now);
+    const now = host.client.options.scheduler.now();
+    host.client.store.touch(now);
     this.lastAt = now;
     if (this.resync) {
       // The source is talking again: the resync in flight is moot, and the silence starts over.
       this.resync.unsubscribe();
       this.resync = undefined;
       this.idleTimer?.cancel();
-      this.idleTimer = host.timers.after(host.options.idleTimeout, this);
+      this.idleTimer = host.client.timers.after(host.client.options.idleTimeout, this);
     }
     this.admit(event);
   }
@@ -281,7 +282,8 @@ export class JobRun implements FeedListener, TimerTarget {
   // --- idle resync -------------------------------------------------------------------------
 
   private checkIdle(): void {
-    const { options, poll, timers } = this.host;
+    const { poll } = this.host;
+    const { options, timers } = this.host.client;
     const quiet = options.scheduler.now() - this.lastAt;
     if (quiet < options.idleTimeout) {
       this.idleTimer = timers.after(options.idleTimeout - quiet, this);
@@ -300,7 +302,7 @@ export class JobRun implements FeedListener, TimerTarget {
 
   private admit(event: WebSocketEvent): void {
     if (this.stopped || !this.isNew(event)) return;
-    if (!(this.host.options.throttle > 0)) {
+    if (!(this.host.client.options.throttle > 0)) {
       this.pass(event);
       return;
     }
@@ -316,7 +318,7 @@ export class JobRun implements FeedListener, TimerTarget {
 
   private send(event: WebSocketEvent): void {
     this.pass(event);
-    if (!this.stopped) this.windowTimer = this.host.timers.after(this.host.options.throttle, this);
+    if (!this.stopped) this.windowTimer = this.host.client.timers.after(this.host.client.options.throttle, this);
   }
 
   private flush(): void {
@@ -341,7 +343,7 @@ export class JobRun implements FeedListener, TimerTarget {
     if (terminal) this.stop();
     host.deliver(event);
     if (terminal) {
-      host.options.log({ scope: 'job', message: 'ended', data: { job: host.job, status: host.seen.status } });
+      host.client.options.log({ scope: 'job', message: 'ended', data: { job: host.job, status: host.seen.status } });
       host.ended();
     }
   }

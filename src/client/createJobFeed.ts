@@ -25,18 +25,16 @@ export interface JobFeed {
   readonly state$: Observable<JobState>;
 }
 
-/** What a feed needs from its client. */
-export interface FeedContext {
-  options: ResolvedOptions;
-  link: Link;
-  store: ConnectionStore;
+/** What every feed of a client shares: one object per client, not copied into each job. */
+export interface FeedClient {
+  readonly options: ResolvedOptions;
+  readonly link: Link;
+  readonly store: ConnectionStore;
   /** The client's one link watcher; it also ends every feed when the client is disposed. */
-  hub: FeedHub;
+  readonly hub: FeedHub;
   /** The client's one timer queue: idle, polling, throttle, retry and linger timers of every job. */
-  timers: TimerQueue;
-  report: (problem: JobStreamsError) => void;
-  /** Called when the feed's connection has closed, so the client can forget it. */
-  onClose: () => void;
+  readonly timers: TimerQueue;
+  report(problem: JobStreamsError): void;
 }
 
 /**
@@ -46,8 +44,8 @@ export interface FeedContext {
  * arriving late first gets the job's history so far, compressed to the events a fresh snapshot
  * would give. `state$` folds the events into a {@link JobState} and replays the latest.
  */
-export function createJobFeed(kind: JobKind, id: string, context: FeedContext): JobFeed {
-  const feed = new Feed(kind, id, context);
+export function createJobFeed(kind: JobKind, id: string, client: FeedClient, onClose: () => void): JobFeed {
+  const feed = new Feed(kind, id, client, onClose);
   return {
     events$: new Observable<WebSocketEvent>((subscriber) => feed.subscribeEvents(subscriber)),
     state$: new Observable<JobState>((subscriber) => feed.subscribeState(subscriber)),
@@ -69,11 +67,6 @@ interface Sink<T> {
 class Feed implements JobRunHost, TimerTarget {
   readonly job: { kind: JobKind; id: string };
   readonly namespace: string;
-  readonly options: ResolvedOptions;
-  readonly link: Link;
-  readonly store: ConnectionStore;
-  readonly hub: FeedHub;
-  readonly timers: TimerQueue;
   readonly poll: JobPoll;
   private folded: JobSnapshot;
   // Progress not yet folded into `folded`: most events are progress, and the snapshot is read
@@ -95,15 +88,12 @@ class Feed implements JobRunHost, TimerTarget {
   constructor(
     readonly kind: JobKind,
     readonly id: string,
-    private readonly context: FeedContext,
+    readonly client: FeedClient,
+    /** Called when the feed's run has closed, so the client can forget it. */
+    private readonly onClose: () => void,
   ) {
     this.job = { kind, id };
     this.namespace = `/ws/${kind}s/${encodeURIComponent(id)}`;
-    this.options = context.options;
-    this.link = context.link;
-    this.store = context.store;
-    this.hub = context.hub;
-    this.timers = context.timers;
     this.folded = { id, status: 'queued' };
     // The feed is the poll's context: its methods serve as they are, with no closure per job.
     this.poll = createJobPoll(this);
@@ -136,13 +126,13 @@ class Feed implements JobRunHost, TimerTarget {
   report(problem: JobStreamsError): void {
     const { error } = problem;
     if (error instanceof ValidationError) {
-      this.options.log({
+      this.client.options.log({
         scope: 'job',
         message: 'rejected payload',
         data: { job: this.job, event: error.event, check: error.kind, path: error.path, reason: error.reason },
       });
     }
-    this.context.report(problem);
+    this.client.report(problem);
   }
 
   // --- events$ -------------------------------------------------------------------------------
@@ -173,7 +163,7 @@ class Feed implements JobRunHost, TimerTarget {
   private unsubscribeEvents(sink: Sink<WebSocketEvent>): void {
     if (!this.sinks.includes(sink)) return;
     this.sinks = this.sinks.filter((other) => other !== sink);
-    if (this.sinks.length === 0 && this.run) this.linger = this.timers.after(this.options.linger, this);
+    if (this.sinks.length === 0 && this.run) this.linger = this.client.timers.after(this.client.options.linger, this);
   }
 
   deliver(event: WebSocketEvent): void {
@@ -208,9 +198,9 @@ class Feed implements JobRunHost, TimerTarget {
   }
 
   private closed(): void {
-    this.options.log({ scope: 'job', message: 'closed', data: { job: this.job } });
+    this.client.options.log({ scope: 'job', message: 'closed', data: { job: this.job } });
     this.poll.socketBack();
-    this.context.onClose();
+    this.onClose();
   }
 
   // --- state$ --------------------------------------------------------------------------------
@@ -238,7 +228,7 @@ class Feed implements JobRunHost, TimerTarget {
   /** Folds one event of the connected `state$` source into the state and publishes it. */
   foldState(fold: StateFold, event: WebSocketEvent): void {
     if (this.stateSource !== fold || !this.state) return;
-    this.publishState(reduceJobState(this.state, event, this.transport, new Date(this.options.scheduler.now())));
+    this.publishState(reduceJobState(this.state, event, this.transport, new Date(this.client.options.scheduler.now())));
   }
 
   /** The `state$` source ended: as `share` resets on complete, a later subscriber starts afresh. */
@@ -264,7 +254,8 @@ class Feed implements JobRunHost, TimerTarget {
   private unsubscribeState(subscriber: Subscriber<JobState>): void {
     if (!this.stateSinks.includes(subscriber)) return;
     this.stateSinks = this.stateSinks.filter((other) => other !== subscriber);
-    if (this.stateSinks.length === 0 && this.stateSource) this.stateLinger = this.timers.after(this.options.linger, this);
+    if (this.stateSinks.length === 0 && this.stateSource)
+      this.stateLinger = this.client.timers.after(this.client.options.linger, this);
   }
 
   private disconnectState(): void {

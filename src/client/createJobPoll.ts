@@ -3,17 +3,13 @@ import type { WebSocketEvent } from '../protocol/events.js';
 import type { JobKind } from '../protocol/resources.js';
 import { HttpError } from '../transport/HttpError.js';
 import { poll$ } from '../transport/poll$.js';
-import type { ConnectionStore } from './createConnectionStore.js';
-import type { Link } from './createLink.js';
+import type { FeedClient } from './createJobFeed.js';
 import { describeError } from './describeError.js';
 import type { JobStreamsError } from './JobStreamsError.js';
-import type { ResolvedOptions } from './resolveOptions.js';
 
 /** What a job's REST polling needs from its feed. */
 export interface JobPollContext {
-  options: ResolvedOptions;
-  link: Link;
-  store: ConnectionStore;
+  client: Pick<FeedClient, 'options' | 'link' | 'store'>;
   job: { kind: JobKind; id: string };
   /** Turns a polled snapshot into the events the feed has not seen yet. */
   eventsFrom(payload: unknown): WebSocketEvent[];
@@ -46,11 +42,12 @@ class Poll implements JobPoll {
 
   constructor(private readonly context: JobPollContext) {
     const { job } = context;
-    this.resource = `${context.options.apiUrl}/api/v1/${job.kind}s/${encodeURIComponent(job.id)}`;
+    this.resource = `${context.client.options.apiUrl}/api/v1/${job.kind}s/${encodeURIComponent(job.id)}`;
   }
 
   fallback(): Observable<WebSocketEvent> {
-    const { options, store, job } = this.context;
+    const { job } = this.context;
+    const { options, store } = this.context.client;
     if (!this.fallingBack) {
       this.fallingBack = true;
       // Say "polling" as soon as a poll goes out, not when one brings news.
@@ -62,14 +59,16 @@ class Poll implements JobPoll {
   }
 
   idle(): Observable<WebSocketEvent> {
-    const { options, job } = this.context;
+    const { job } = this.context;
+    const { options } = this.context.client;
     options.log({ scope: 'job', message: 'idle: resyncing from REST', data: { job, idleMs: options.idleTimeout } });
     return this.poll();
   }
 
   socketBack(): void {
     if (!this.fallingBack) return;
-    const { options, store, job } = this.context;
+    const { job } = this.context;
+    const { options, store } = this.context.client;
     this.fallingBack = false;
     store.setPolling(keyOf(job), false);
     options.log({ scope: 'poll', message: 'job switched polling -> websocket', data: { job } });
@@ -77,7 +76,8 @@ class Poll implements JobPoll {
 
   private poll(): Observable<WebSocketEvent> {
     const { context } = this;
-    const { options, link, job } = context;
+    const { job } = context;
+    const { options, link } = context.client;
     const { log } = options;
     const resource = this.resource;
     log({ scope: 'poll', message: 'GET', data: { job, url: resource } });

@@ -4,7 +4,7 @@ import type { WebSocketEvent } from '../protocol/events.js';
 import type { JobKind } from '../protocol/resources.js';
 import { createConnectionStore } from './createConnectionStore.js';
 import { createFeedHub } from './createFeedHub.js';
-import { createJobFeed, type JobFeed } from './createJobFeed.js';
+import { createJobFeed, type FeedClient, type JobFeed } from './createJobFeed.js';
 import { createTimerQueue } from './createTimerQueue.js';
 import { createLink } from './createLink.js';
 import type { Outbox } from './createOutbox.js';
@@ -99,10 +99,17 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const feedsDisposed = new Subject<void>();
   const link = createLink(resolved, store, disposed);
   const feeds = new Map<string, JobFeed>();
+  const report = (problem: JobStreamsError) => errors.next(problem);
   // Shared by every feed, so a job costs a few fields rather than its own timers and link pipeline.
-  const hub = createFeedHub(link.root$, feedsDisposed);
-  const timers = createTimerQueue(resolved.scheduler);
-  const outbox = options.outbox?.attach(resolved, link, (problem) => errors.next(problem)) ?? NO_OUTBOX;
+  const feedClient: FeedClient = {
+    options: resolved,
+    link,
+    store,
+    hub: createFeedHub(link.root$, feedsDisposed),
+    timers: createTimerQueue(resolved.scheduler),
+    report,
+  };
+  const outbox = options.outbox?.attach(resolved, link, report) ?? NO_OUTBOX;
   let isDisposed = false;
 
   const feed = (kind: JobKind, id: string): JobFeed => {
@@ -113,15 +120,7 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
     outbox.start();
     const existing = feeds.get(key);
     if (existing) return existing;
-    const created: JobFeed = createJobFeed(kind, id, {
-      options: resolved,
-      link,
-      store,
-      report: (problem) => errors.next(problem),
-      hub,
-      timers,
-      onClose: () => feeds.get(key) === created && feeds.delete(key),
-    });
+    const created: JobFeed = createJobFeed(kind, id, feedClient, () => feeds.get(key) === created && feeds.delete(key));
     feeds.set(key, created);
     return created;
   };
