@@ -13,12 +13,10 @@ describe('outbox', () => {
     });
   });
 
-  describe("with the outbox's options outside the plugin (the shape before jobstream/outbox)", () => {
+  describe("with the outbox's options in place of the plugin", () => {
     it.each<[string, Record<string, unknown>]>([
       ['outbox: { maxSize }', { outbox: { maxSize: 3 } }],
       ['outbox: null', { outbox: null }],
-      ['storage', { storage: memoryStorage() }],
-      ['locks', { locks: null }],
     ])('should throw a TypeError that shows the plugin, for %s', (_, given) => {
       expect(() => createJobStreams({ url: URL, ...given })).toThrow(PLUGIN_HINT);
     });

@@ -81,15 +81,10 @@ export function resolveOptions(options: JobStreamsOptions = {}): ResolvedOptions
   return resolved;
 }
 
-/** The outbox's options moved to its plugin; a caller still passing them is told where. */
-function checkOutbox(options: JobStreamsOptions & { storage?: unknown; locks?: unknown }): void {
-  // Typed as a plugin; JavaScript callers and spread objects can still hand the old shape.
-  const attach = (options.outbox as { attach?: unknown } | null | undefined)?.attach;
-  if (
-    (options.outbox !== undefined && typeof attach !== 'function') ||
-    options.storage !== undefined ||
-    options.locks !== undefined
-  ) {
+/** `outbox` is typed as the plugin, but JavaScript callers can hand its options instead. */
+function checkOutbox({ outbox }: JobStreamsOptions): void {
+  const attach = (outbox as { attach?: unknown } | null | undefined)?.attach;
+  if (outbox !== undefined && typeof attach !== 'function') {
     throw new TypeError(
       'jobstream: the outbox is a plugin: pass its options (maxSize, storage, locks, …) to it, as in createJobStreams({ url, outbox: outbox({ storage }) }) with `import { outbox } from "jobstream/outbox"`.',
     );
