@@ -74,8 +74,6 @@ function setup(overrides: JobStreamsOptions = {}) {
   const delivered: string[] = [];
   const calls = { ended: 0 };
   const host: JobRunHost = {
-    kind: 'generation',
-    id: 'g1',
     job: { kind: 'generation', id: 'g1' },
     namespace: '/ws/generations/g1',
     client: {

@@ -19,8 +19,6 @@ import type { JobStreamsError } from './JobStreamsError.js';
 
 /** The job a run works for: its identity, its shared machinery, and where its events go. */
 export interface JobRunHost {
-  readonly kind: JobKind;
-  readonly id: string;
   readonly job: { kind: JobKind; id: string };
   readonly namespace: string;
   readonly client: FeedClient;
@@ -150,13 +148,13 @@ export class JobRun implements FeedListener, TimerTarget {
   }
 
   private connected(socket: Socket): void {
-    const { job, namespace, kind, id } = this.host;
+    const { job, namespace } = this.host;
     const { options, timers } = this.host.client;
     options.log({ scope: 'job', message: 'subscribing', data: { job, namespace } });
     this.socket = socket;
     socket.onAny(this.onSocketEvent);
     const gen = this.gen;
-    this.ack = ack$(socket, 'subscribe', { type: 'subscribe', [`${kind}_id`]: id }).subscribe((payload) => {
+    this.ack = ack$(socket, 'subscribe', { type: 'subscribe', [`${job.kind}_id`]: job.id }).subscribe((payload) => {
       if (gen === this.gen) this.acked(payload);
     });
     this.ackTimer = timers.after(options.ackTimeout, this);

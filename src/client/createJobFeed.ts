@@ -86,8 +86,8 @@ class Feed implements JobRunHost, TimerTarget {
   private stateLinger: Timer | undefined;
 
   constructor(
-    readonly kind: JobKind,
-    readonly id: string,
+    kind: JobKind,
+    id: string,
     readonly client: FeedClient,
     /** Called when the feed's run has closed, so the client can forget it. */
     private readonly onClose: () => void,
@@ -115,7 +115,7 @@ class Feed implements JobRunHost, TimerTarget {
   eventsFrom(payload: unknown): WebSocketEvent[] {
     const refusal = refusalOf(payload);
     if (refusal) return [{ type: 'error', data: { ...refusal, recoverable: refusal.code !== 'NOT_FOUND' } }];
-    const parsed = parseSnapshot(this.kind, payload);
+    const parsed = parseSnapshot(this.job.kind, payload);
     if (!parsed.ok) {
       this.report({ error: parsed.error, job: this.job });
       return [];
@@ -220,7 +220,7 @@ class Feed implements JobRunHost, TimerTarget {
   private connectState(): void {
     const fold = new StateFold(this);
     this.stateSource = fold;
-    this.publishState(initialJobState(this.kind, this.id));
+    this.publishState(initialJobState(this.job.kind, this.job.id));
     const teardown = this.subscribeEvents(fold);
     if (this.stateSource === fold) this.stateTeardown = teardown;
   }
