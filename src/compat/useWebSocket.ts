@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { pairwise, startWith } from 'rxjs';
+import { type Observable, pairwise, startWith } from 'rxjs';
 import type { ConnectionState, ConnectionStatus } from '../protocol/connection.js';
 import type { EventHandler } from '../protocol/events.js';
 import { createJobChannel } from './createJobChannel.js';
@@ -126,24 +126,12 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketReturn {
   }, [channel, endpoint, autoConnect, enablePollingFallback, pollingInterval, fail]);
 
   const connectionState = useSyncExternalStore(
-    useCallback(
-      (onChange: () => void) => {
-        const subscription = channel.connectionState$.subscribe(onChange);
-        return () => subscription.unsubscribe();
-      },
-      [channel],
-    ),
+    useCallback((onChange: () => void) => subscribeTo(channel.connectionState$, onChange), [channel]),
     channel.getConnectionState,
     channel.getConnectionState,
   );
   const manualPolling = useSyncExternalStore(
-    useCallback(
-      (onChange: () => void) => {
-        const subscription = channel.polling$.subscribe(onChange);
-        return () => subscription.unsubscribe();
-      },
-      [channel],
-    ),
+    useCallback((onChange: () => void) => subscribeTo(channel.polling$, onChange), [channel]),
     channel.isPolling,
     channel.isPolling,
   );
@@ -183,4 +171,10 @@ export function useWebSocket(options: UseWebSocketOptions): UseWebSocketReturn {
     disablePolling,
     isPolling: manualPolling || connectionState.transport === 'polling',
   };
+}
+
+/** `useSyncExternalStore`'s subscribe over an observable: calls `onChange` on each value. */
+function subscribeTo(source$: Observable<unknown>, onChange: () => void): () => void {
+  const subscription = source$.subscribe(onChange);
+  return () => subscription.unsubscribe();
 }
