@@ -125,13 +125,15 @@ function bytesByInput(metafile: Metafile): Map<string, number> {
 /** The inputs that contribute the most bytes to the minified output (beyond `base`'s, if given). */
 function topInputs(metafile: Metafile, base?: Metafile): { input: string; minBytes: number }[] {
   const baseBytes = base ? bytesByInput(base) : new Map<string, number>();
-  return [...bytesByInput(metafile)]
-    .map(([input, minBytes]): [string, number] => [input, minBytes - (baseBytes.get(input) ?? 0)])
-    // Beyond a base, a few bytes either way are only the minifier renaming: not an input that grew.
-    .filter(([, minBytes]) => !base || minBytes >= 32)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, TOP)
-    .map(([input, minBytes]) => ({ input, minBytes }));
+  return (
+    [...bytesByInput(metafile)]
+      .map(([input, minBytes]): [string, number] => [input, minBytes - (baseBytes.get(input) ?? 0)])
+      // Beyond a base, a few bytes either way are only the minifier renaming: not an input that grew.
+      .filter(([, minBytes]) => !base || minBytes >= 32)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([input, minBytes]) => ({ input, minBytes }))
+  );
 }
 
 const sizeOf = ({ minBytes, gzipBytes }: Bundle): Size => ({ minBytes, gzipBytes });
@@ -179,7 +181,10 @@ for (const scenario of SCENARIOS) {
 }
 // socket.io-client bundled in, the other peers out: what the transport under the core weighs.
 const baseline = sizeOf(
-  await bundle({ code: "export { io } from 'socket.io-client';" }, PEERS.filter((peer) => peer !== 'socket.io-client')),
+  await bundle(
+    { code: "export { io } from 'socket.io-client';" },
+    PEERS.filter((peer) => peer !== 'socket.io-client'),
+  ),
 );
 const core = entries.find((entry) => entry.file === CORE_FILE);
 const failed = entries.filter((entry) => entry.pass === false).map((entry) => entry.entry);
