@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from 'rxjs';
-import type { DebugEntry } from '../../src/index.js';
+import type { DebugEntry, JobStreamsOptions } from '../../src/index.js';
+import { Manager } from 'socket.io-client';
 import { memoryStorage, outbox } from '../../src/outbox.js';
 import { collect, count, startHarness, type Harness } from '../helpers/liveClient.js';
 
@@ -64,7 +65,10 @@ describe('createJobStreams({ debug })', () => {
       await vi.waitFor(() => expect(find('job', 'subscribed: resyncing from the ack snapshot')).toBeDefined());
       expect(find('link', 'connecting')?.data).toMatchObject({ url: server.url, attempt: 0 });
       expect(find('link', 'connected')?.data).toMatchObject({ engine: 'websocket' });
-      expect(find('job', 'subscribing')?.data).toMatchObject({ job: { kind: 'generation', id }, namespace: `/ws/generations/${id}` });
+      expect(find('job', 'subscribing')?.data).toMatchObject({
+        job: { kind: 'generation', id },
+        namespace: `/ws/generations/${id}`,
+      });
 
       const outage = entries.length;
       server.control.stopSocket();
@@ -115,6 +119,25 @@ describe('createJobStreams({ debug })', () => {
         reason: expect.any(String),
       });
       expect(count(await events, 'completed')).toBe(1);
+    });
+
+    it('should trace once per client that job sockets are not routed, and deliver all the same', async () => {
+      const { server } = harness;
+      const UNROUTED =
+        "job sockets not routed: socket.io-client's internals are not as expected, packets take its broadcast path";
+      // A Manager whose emitter is not what the router reads: job sockets must fall back to socket.io's path.
+      const io: JobStreamsOptions['io'] = (url, options) => Object.assign(new Manager(url, options), { listeners: undefined });
+      const followTwoJobs = async (options: JobStreamsOptions) => {
+        const { entries, debug } = recorder();
+        const client = harness.client({ ...options, debug });
+        const ids = [1, 2].map(() => server.jobs.startGeneration({ clips: 2, stepMs: 10 }));
+        const runs = await Promise.all(ids.map((id) => collect(client.generationProgress$(id))));
+        for (const events of runs) expect(count(events, 'completed')).toBe(1);
+        return entries.filter((entry) => entry.scope === 'link' && entry.message === UNROUTED).length;
+      };
+
+      expect(await followTwoJobs({})).toBe(0);
+      expect(await followTwoJobs({ io })).toBe(1);
     });
 
     it('should ignore a debug function that throws', async () => {

@@ -30,6 +30,7 @@ export const downLink: Link = {
   },
   requestId: () => 'request-1',
   reconnect: () => {},
+  unrouted: () => {},
 };
 
 /** One generation feed, `g1`, over a link that stays down; see {@link createFeedHarness}. */

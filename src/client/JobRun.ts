@@ -139,7 +139,11 @@ export class JobRun implements FeedListener, TimerTarget {
     const { namespace } = this.host;
     const { options, link } = this.host.client;
     const gen = ++this.gen;
-    const subscription = socket$(link.manager, namespace, { auth: options.auth, requestId: link.requestId() }).subscribe({
+    const subscription = socket$(link.manager, namespace, {
+      auth: options.auth,
+      requestId: link.requestId(),
+      onUnrouted: link.unrouted,
+    }).subscribe({
       next: (socket) => gen === this.gen && this.connected(socket),
       error: (error: unknown) => gen === this.gen && this.sessionFailed(error),
     });

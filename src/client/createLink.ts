@@ -38,6 +38,8 @@ export interface Link {
   requestId(): string;
   /** Retries at once instead of waiting out the backoff. */
   reconnect(this: void): void;
+  /** A job socket could not be routed (see `connectRouted`): traced once per client. */
+  unrouted(this: void): void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
   const now = () => new Date(scheduler.now());
   const wake = new Subject<void>();
   let requestId = options.requestId();
+  let tracedUnrouted = false;
 
   const session$ = defer(() => {
     // A fresh id per handshake; the header reaches Node and long-polling, `auth` every transport.
@@ -151,6 +154,14 @@ export function createLink(options: ResolvedOptions, store: ConnectionStore, dis
     reconnect: () => {
       log({ scope: 'link', message: 'reconnect requested' });
       wake.next();
+    },
+    unrouted: () => {
+      if (tracedUnrouted) return;
+      tracedUnrouted = true;
+      log({
+        scope: 'link',
+        message: "job sockets not routed: socket.io-client's internals are not as expected, packets take its broadcast path",
+      });
     },
   };
 }

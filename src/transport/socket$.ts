@@ -13,6 +13,12 @@ export interface SocketConfig {
   auth?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** The handshake's request id, also sent in `auth` so every transport carries it. */
   requestId: string;
+  /**
+   * Called when a job socket stays on socket.io-client's broadcast path because its internals
+   * are not what {@link connectRouted} expects: still correct, only slower with many jobs.
+   * @default nothing
+   */
+  onUnrouted?: () => void;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface SocketConfig {
  * socket$(manager, '/ws/generations/gen_1', { requestId }).subscribe((socket) => …);
  */
 export function socket$(manager: Manager, namespace: string, config: SocketConfig): Observable<Socket> {
-  const { auth = () => ({}), requestId } = config;
+  const { auth = () => ({}), requestId, onUnrouted } = config;
   return new Observable<Socket>((subscriber) => {
     const handshake = (callback: (data: object) => void) => {
       // An auth provider that fails (an expired refresh token, say) fails this attempt only.
@@ -55,7 +61,7 @@ export function socket$(manager: Manager, namespace: string, config: SocketConfi
     socket.on('disconnect', onDisconnect);
     // The root socket is a single listener on the manager; a job socket is one of thousands.
     if (namespace === '/') socket.connect();
-    else connectRouted(socket);
+    else if (!connectRouted(socket)) onUnrouted?.();
 
     return () => {
       socket.off('connect', onConnect);
