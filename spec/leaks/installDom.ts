@@ -34,7 +34,10 @@ export function installDom(): { window: Window; close(): void } {
     });
     added.push(key);
   }
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  // Updates here come from a real socket, as in a browser, not from inside `act`: with `true`,
+  // React warns on each of them (a thousand warnings per leak run). Testing Library still sets it
+  // around its own `act` calls (render, cleanup).
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
   return {
     window,
     close() {
