@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -112,6 +112,17 @@ async function runCrashes(seed: number): Promise<string[]> {
   }
   await createJob(url, { id: cancelled, clips: 6, progressPerClip: 3, stepMs: 400 });
   const jobs = [...ids, cancelled].map((id) => followJob(client, id));
+  // When every job has ended before a kill (some seeds draw short jobs), a fresh one is started
+  // and seen running first, so that each of the 20 kills lands mid-job.
+  const startAnotherJob = async () => {
+    const id = `crash_s${seed}_extra_${ids.length - JOBS + 1}`;
+    await createJob(url, { id, clips: 2 + Math.floor(random() * 3), progressPerClip: 3, stepMs: 200 });
+    ids.push(id);
+    const job = followJob(client, id);
+    jobs.push(job);
+    const running = () => job.events.some((event) => event.type === 'progress');
+    await vi.waitFor(() => expect(running(), `${id} running`).toBe(true), { timeout: 10_000, interval: 10 });
+  };
 
   const sent: string[] = [];
   const note = () => sent.push(client.send('note', { n: sent.length }));
@@ -127,6 +138,7 @@ async function runCrashes(seed: number): Promise<string[]> {
     }
     if (kill === 3) sent.push(client.send('cancel', { generation_id: cancelled }));
     await sleep(uptime - elapsed);
+    if (jobs.every((job) => job.finished)) await startAnotherJob();
     if (jobs.some((job) => !job.finished)) killsMidJob += 1;
     server.child.kill('SIGKILL');
     await server.exited;
@@ -181,6 +193,7 @@ async function runCrashes(seed: number): Promise<string[]> {
   if (unknown.length > 0) violations.push(`applied but never sent: ${unknown.join(', ')}`);
   if (debug.applied.join() !== applied.join()) violations.push('the live server and its state file disagree on the dedupe log');
   if (!outboxDrained) violations.push('the client outbox did not empty');
+  if (killsMidJob < KILLS) violations.push(`only ${killsMidJob} of ${KILLS} kills came while a job was running`);
   if (deadLetters.length > 0)
     violations.push(`dead letters: ${deadLetters.map((letter) => `${letter.message.event} ${letter.reason}`).join(', ')}`);
   const errorsByName = connection.errorsByName();
