@@ -9,8 +9,10 @@ const RANK: Record<JobStatus, number> = { queued: 0, processing: 1, encoding: 1,
  * `snapshot` of it; `[]` when it kept them all:
  *
  * - the streams completed, without error, after exactly one terminal event, which came last;
- * - percentages never went down, and statuses never went back;
- * - each clip arrived exactly once, and the clips are the server's, in its order;
+ * - percentages of `progress` (a generation's) and of `encoding_progress` (a composition's)
+ *   never went down, and statuses never went back;
+ * - each clip arrived exactly once, and the clips are the server's, in its order (a
+ *   composition has none, so both lists must be empty);
  * - the final `JobState` has the server's status, clips and video URL.
  *
  * Returned as text rather than thrown, so one run can report every job that failed.
@@ -27,9 +29,11 @@ export function jobViolations(job: FollowedJob, snapshot: JobSnapshot | undefine
   if (terminals.length !== 1) problems.push(`${terminals.length} terminal events`);
   else if (!isTerminalEvent(events.at(-1) ?? events[0]!)) problems.push('the terminal event is not the last');
 
-  const percentages = events.flatMap((event) => (event.type === 'progress' ? [event.data.percentage] : []));
-  const back = percentages.findIndex((value, index) => index > 0 && value < (percentages[index - 1] ?? 0));
-  if (back > 0) problems.push(`progress went back from ${percentages[back - 1]} to ${percentages[back]}`);
+  for (const type of ['progress', 'encoding_progress'] as const) {
+    const percentages = events.flatMap((event) => (event.type === type ? [event.data.percentage] : []));
+    const back = percentages.findIndex((value, index) => index > 0 && value < (percentages[index - 1] ?? 0));
+    if (back > 0) problems.push(`${type} went back from ${percentages[back - 1]} to ${percentages[back]}`);
+  }
 
   const statuses = events.flatMap((event) => (event.type === 'status_change' ? [event.data.new_status] : []));
   const backStatus = statuses.findIndex((status, index) => index > 0 && RANK[status] < RANK[statuses[index - 1] ?? 'queued']);

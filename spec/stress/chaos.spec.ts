@@ -3,7 +3,7 @@ import { filter, firstValueFrom, timeout } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import { outbox } from '../../src/outbox.js';
 import { isTerminalStatus } from '../../src/protocol/index.js';
-import { createJobServer, type GenerationOptions, type JobServer } from '../../src/server/index.js';
+import { createJobServer, type CompositionOptions, type GenerationOptions, type JobServer } from '../../src/server/index.js';
 import { createFaultProxy } from '../helpers/createFaultProxy.js';
 import { followJob, type FollowedJob } from '../helpers/followJob.js';
 import { jobViolations } from '../helpers/jobViolations.js';
@@ -15,6 +15,8 @@ import { trackProcessErrors } from '../helpers/trackProcessErrors.js';
 import { watchConnection } from '../helpers/watchConnection.js';
 
 const JOBS = 50;
+/** Compositions followed alongside the generations, so the proof covers both job kinds. */
+const COMPOSITIONS = 10;
 /** A run whose jobs are not all over by then has a frozen stream: the longest job needs ~12 s. */
 const DEADLINE_MS = 60_000;
 const CUT_EVERY_MS = { min: 300, max: 2000 };
@@ -22,8 +24,8 @@ const CUT_EVERY_MS = { min: 300, max: 2000 };
 const NOTES = 30;
 
 /** One job of a run: how it plays, when it starts, and when the server cancels it, if ever. */
-interface PlannedJob {
-  options: GenerationOptions & { id: string };
+interface PlannedJob<Options = GenerationOptions> {
+  options: Options & { id: string };
   startAfterMs: number;
   cancelAfterMs?: number;
 }
@@ -42,6 +44,27 @@ function planJobs(seed: number, random: () => number): PlannedJob[] {
       progressPerClip: 2 + Math.floor(random() * 4),
       stepMs: 80 + Math.floor(random() * 220),
       ...(random() < 0.1 && { failAtClip: 1 + Math.floor(random() * clips) }),
+    };
+    const startAfterMs = Math.floor(random() * 2000);
+    const cancelAfterMs = random() < 0.1 ? startAfterMs + Math.floor(random() * 4000) : undefined;
+    return { options, startAfterMs, ...(cancelAfterMs !== undefined && { cancelAfterMs }) };
+  });
+}
+
+/**
+ * Draws the run's compositions from the seed, after the generations so theirs stay the same:
+ * 40–120 frames, 10 a step, 80–300 ms a step, started within 2 s; one in ten fails at a frame,
+ * one in ten is cancelled by the server (a composition's cancel is an `error`, not a status).
+ */
+function planCompositions(seed: number, random: () => number): PlannedJob<CompositionOptions>[] {
+  return Array.from({ length: COMPOSITIONS }, (_, index) => {
+    const frames = 40 + Math.floor(random() * 81);
+    const options = {
+      id: `comp_s${seed}_${index}`,
+      frames,
+      framesPerStep: 10,
+      stepMs: 80 + Math.floor(random() * 220),
+      ...(random() < 0.1 && { failAtFrame: 1 + Math.floor(random() * frames) }),
     };
     const startAfterMs = Math.floor(random() * 2000);
     const cancelAfterMs = random() < 0.1 ? startAfterMs + Math.floor(random() * 4000) : undefined;
@@ -92,6 +115,7 @@ function runViolations(server: JobServer, jobs: readonly FollowedJob[]): string[
 async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): Promise<string[]> {
   const random = mulberry32(seed);
   const plan = planJobs(seed, random);
+  const compositionPlan = planCompositions(seed, random);
   const server = await createJobServer();
   const proxy = await createFaultProxy(server.port, seed);
   const processErrors = trackProcessErrors();
@@ -104,8 +128,11 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
   const run = { cuts: 0, running: true, timedOut: false };
   try {
     for (const { options } of plan) server.jobs.createGeneration(options);
+    for (const { options } of compositionPlan) server.jobs.createComposition(options);
     const jobs = plan.map(({ options }) => followJob(client, options.id));
-    for (const { options, startAfterMs, cancelAfterMs } of plan) {
+    const compositions = compositionPlan.map(({ options }) => followJob(client, options.id, 'composition'));
+    const followed = [...jobs, ...compositions];
+    for (const { options, startAfterMs, cancelAfterMs } of [...plan, ...compositionPlan]) {
       faults.at(startAfterMs, () => server.jobs.start(options.id));
       if (cancelAfterMs !== undefined) faults.at(cancelAfterMs, () => server.jobs.cancel(options.id));
     }
@@ -120,7 +147,7 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
       }
     })();
     await Promise.race([
-      Promise.all(jobs.map((job) => job.done)),
+      Promise.all(followed.map((job) => job.done)),
       faults.sleep(DEADLINE_MS).then(() => (run.timedOut = run.running)),
     ]);
     const drained = await firstValueFrom(
@@ -139,8 +166,8 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
     const applied = server.control.outbox.applied.map((envelope) => envelope.id);
     const errorsByName = connection.errorsByName();
     const violations = [
-      ...(run.timedOut ? [`${jobs.filter((job) => !job.finished).length} jobs unfinished after ${DEADLINE_MS} ms`] : []),
-      ...runViolations(server, jobs),
+      ...(run.timedOut ? [`${followed.filter((job) => !job.finished).length} jobs unfinished after ${DEADLINE_MS} ms`] : []),
+      ...runViolations(server, followed),
       ...(errorsByName.ValidationError ? [`${errorsByName.ValidationError} validation errors on errors$`] : []),
       ...processErrors.list,
       ...(drained ? [] : [`the outbox did not drain: ${sent.length} sent`]),
@@ -149,29 +176,34 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
         : [`outbox: sent [${sent.join(', ')}] but the server applied [${applied.join(', ')}]`]),
     ];
 
-    const terminals = server.jobs
-      .list()
-      .reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+    const terminalsOf = (group: readonly FollowedJob[]) =>
+      group.reduce<Record<string, number>>((counts, { id }) => {
+        const status = server.jobs.get(id)?.status ?? 'unknown';
+        return { ...counts, [status]: (counts[status] ?? 0) + 1 };
+      }, {});
     printFigure({
       test: 'chaos',
       seed,
       transports: transports.join('+'),
       jobs: JOBS,
+      compositions: COMPOSITIONS,
       cuts: run.cuts,
       connectionsReset: proxy.stats().cutConnections,
       reconnects: Math.max(0, connection.connects() - 1),
       eventsChecked: jobs.reduce((sum, job) => sum + job.events.length, 0),
       clipsChecked: jobs.reduce((sum, job) => sum + job.events.filter((event) => event.type === 'clip_completed').length, 0),
-      terminals,
+      compositionEventsChecked: compositions.reduce((sum, job) => sum + job.events.length, 0),
+      terminals: terminalsOf(jobs),
+      compositionTerminals: terminalsOf(compositions),
       outboxSent: sent.length,
       outboxResends: server.control.outbox.received.length - applied.length,
-      polledUpdates: jobs.reduce((sum, job) => sum + job.states.filter((state) => state.transport === 'polling').length, 0),
+      polledUpdates: followed.reduce((sum, job) => sum + job.states.filter((state) => state.transport === 'polling').length, 0),
       errors$: errorsByName,
       unhandled: processErrors.list.length,
       violations: violations.length,
       durationMs: Math.round(performance.now() - started),
     });
-    for (const job of jobs) job.stop();
+    for (const job of followed) job.stop();
     return violations;
   } finally {
     run.running = false;
@@ -186,7 +218,7 @@ async function runChaos(seed: number, transports: ('websocket' | 'polling')[]): 
 
 const replay = (seed: number) => `seed ${seed}; replay with CHAOS_SEED=${seed} npm run test:stress -- spec/stress/chaos.spec.ts`;
 
-describe('createJobStreams under chaos (50 jobs, connections cut every 0.3–2 s)', () => {
+describe('createJobStreams under chaos (50 generations and 10 compositions, connections cut every 0.3–2 s)', () => {
   describe('with the websocket transport', () => {
     it.each(stressSeeds([1, 2, 3]))('should keep every job exact through random cuts (seed %i)', async (seed) => {
       const violations = await runChaos(seed, ['websocket']);

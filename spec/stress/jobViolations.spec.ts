@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialJobState, reduceJobState, type JobState } from '../../src/client/JobState.js';
-import type { Generation, WebSocketEvent } from '../../src/protocol/index.js';
-import { generationTimeline, type GenerationPlan } from '../../src/server/index.js';
+import { applyEvent, type Composition, type Generation, type JobKind, type WebSocketEvent } from '../../src/protocol/index.js';
+import { compositionTimeline, generationTimeline, type CompositionPlan, type GenerationPlan } from '../../src/server/index.js';
 import type { FollowedJob } from '../helpers/followJob.js';
 import { jobViolations } from '../helpers/jobViolations.js';
 
@@ -17,16 +17,22 @@ const snapshot: Generation = {
   thumbnail_url: `/api/v1/thumbnails/${plan.id}/1.svg`,
   duration: 10,
 };
+const compositionPlan: CompositionPlan = { id: 'comp_check', frames: 40, framesPerStep: 10, stepMs: 1, fps: 30 };
+const encoding = compositionTimeline(compositionPlan.id, compositionPlan);
+// Folded as the simulator folds it, so it is the server's own final snapshot.
+const compositionSnapshot = encoding.reduce<Composition>(applyEvent, { id: compositionPlan.id, status: 'queued' });
 
-function followed(events: WebSocketEvent[], overrides: Partial<FollowedJob> = {}): FollowedJob {
+function followed(
+  events: WebSocketEvent[],
+  overrides: Partial<FollowedJob> = {},
+  kind: JobKind = 'generation',
+  id = kind === 'generation' ? plan.id : compositionPlan.id,
+): FollowedJob {
   const states = events.reduce<JobState[]>(
-    (all, event) => [
-      ...all,
-      reduceJobState(all.at(-1) ?? initialJobState('generation', plan.id), event, 'websocket', new Date(0)),
-    ],
-    [initialJobState('generation', plan.id)],
+    (all, event) => [...all, reduceJobState(all.at(-1) ?? initialJobState(kind, id), event, 'websocket', new Date(0))],
+    [initialJobState(kind, id)],
   );
-  return { id: plan.id, events, states, finished: true, error: undefined, done: Promise.resolve(), stop: () => {}, ...overrides };
+  return { id, events, states, finished: true, error: undefined, done: Promise.resolve(), stop: () => {}, ...overrides };
 }
 
 const without = (type: WebSocketEvent['type']) => timeline.filter((event) => event.type !== type);
@@ -58,6 +64,14 @@ describe('jobViolations', () => {
     },
   ] satisfies { broken: string; events: WebSocketEvent[]; found: RegExp }[])('should report $broken', ({ events, found }) => {
     expect(jobViolations(followed(events), snapshot).join('\n')).toMatch(found);
+  });
+
+  it('should find nothing in a composition timeline, and report its encoding progress going back', () => {
+    expect(jobViolations(followed(encoding, {}, 'composition'), compositionSnapshot)).toEqual([]);
+    const back = [...encoding.slice(0, 3), encoding[1]!, ...encoding.slice(3)];
+    expect(jobViolations(followed(back, {}, 'composition'), compositionSnapshot).join('\n')).toMatch(
+      /encoding_progress went back from 50 to 25/,
+    );
   });
 
   it('should report a stream that did not complete, or errored', () => {
