@@ -202,6 +202,25 @@ describe('socket$', () => {
       expect(server.control.handshakes[0]?.auth).toEqual({ token: 'async', requestId: 'req-async' });
     });
 
+    it('should send no handshake for a job socket unsubscribed while its auth provider is pending', async () => {
+      const root = await connectedSocket(watch('/'));
+      const namespace = `/ws/generations/${server.jobs.createGeneration()}`;
+      let release: ((credentials: Record<string, unknown>) => void) | undefined;
+      const auth = () => new Promise<Record<string, unknown>>((resolve) => (release = resolve));
+      const job = watch(namespace, { auth });
+      await vi.waitFor(() => expect(release).toBeDefined());
+
+      job.subscription.unsubscribe();
+      release?.({ token: 'late' });
+      // Lets the provider's answer reach socket.io, then waits for the server to have read every
+      // packet sent before this heartbeat.
+      await new Promise((resolve) => setImmediate(resolve));
+      await firstValueFrom(ack$(root, 'heartbeat'));
+
+      expect(server.control.handshakes.map((handshake) => handshake.namespace)).toEqual(['/']);
+      expect(server.io.of(namespace).sockets.size).toBe(0);
+    });
+
     it('should let the request id win over one the auth provider returns', async () => {
       await connectedSocket(watch('/', { auth: () => ({ requestId: 'spoofed' }), requestId: 'req-real' }));
 

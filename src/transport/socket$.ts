@@ -42,7 +42,9 @@ export function socket$(manager: Manager, namespace: string, config: SocketConfi
       Promise.resolve()
         .then(auth)
         .then(
-          (credentials) => callback({ ...credentials, requestId }),
+          // socket.io sends the CONNECT whenever this answers, even for a socket disconnected
+          // meanwhile: the server would keep a namespace socket nobody listens to.
+          (credentials) => subscriber.closed || callback({ ...credentials, requestId }),
           (cause: unknown) => subscriber.error(new ConnectionLostError('auth provider failed', namespace, { cause })),
         );
     };
