@@ -214,6 +214,14 @@ describe('resolveOptions', () => {
       expect(() => resolveOptions({ url: URL, ...option(value) })).toThrow(`\`${name}\` must be a number of ms ${rule}, got ${value}.`);
     });
 
+    // Above 2 ** 31 - 1 ms, setTimeout fires after 1 ms: a "never" would become a busy loop.
+    it.each(durations)('should throw a TypeError naming %s for a delay no timer can wait', (name, option) => {
+      expect(() => resolveOptions({ url: URL, ...option(2 ** 31 - 1) })).not.toThrow();
+      expect(() => resolveOptions({ url: URL, ...option(2 ** 31) })).toThrow(
+        `\`${name}\` must be at most 2147483647 ms (about 24.8 days), got 2147483648.`,
+      );
+    });
+
     it.each(durations.filter(([name]) => !positive.has(name)))('should accept 0 for %s', (_, option) => {
       expect(() => resolveOptions({ url: URL, ...option(0) })).not.toThrow();
     });

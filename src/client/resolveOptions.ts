@@ -165,6 +165,9 @@ function randomId(random: () => number): string {
   ).join('-');
 }
 
+/** The longest delay setTimeout and setInterval can hold: 2 ** 31 - 1 ms. */
+const MAX_TIMER_DELAY = 2_147_483_647;
+
 function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttle, linger, ackTimeout }: ResolvedOptions): void {
   // Periods and timeouts must be positive: 0 would ping, poll or time out in a busy loop.
   const positive = {
@@ -188,6 +191,11 @@ function checkDurations({ reconnection, heartbeat, polling, idleTimeout, throttl
   for (const [name, value] of Object.entries(nonNegative)) {
     if (!(value >= 0 && value < Infinity))
       throw new TypeError(`jobstream: \`${name}\` must be a number of ms of 0 or more, got ${value}.`);
+  }
+  // setTimeout fires after 1 ms for anything longer, so a delay meant as "never" would spin.
+  for (const [name, value] of Object.entries({ ...positive, ...nonNegative })) {
+    if (value > MAX_TIMER_DELAY)
+      throw new TypeError(`jobstream: \`${name}\` must be at most ${MAX_TIMER_DELAY} ms (about 24.8 days), got ${value}.`);
   }
   if (!(reconnection.attempts >= 0)) {
     throw new TypeError(`jobstream: \`reconnection.attempts\` must be 0 or more, got ${reconnection.attempts}.`);
