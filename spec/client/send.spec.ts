@@ -3,6 +3,7 @@ import { firstValueFrom, filter } from 'rxjs';
 import type { DeadLetter } from '../../src/outbox.js';
 import { memoryStorage, outbox } from '../../src/outbox.js';
 import { FakeLockManager } from '../outbox/FakeLockManager.js';
+import { createFaultProxy } from '../helpers/createFaultProxy.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
 
 let harness: Harness;
@@ -103,6 +104,34 @@ describe('createJobStreams send()', () => {
       expect(ids(server.control.outbox.received)).toEqual([id, id, id]);
       expect(ids(server.control.outbox.applied)).toEqual([id]);
       expect(await firstValueFrom(client.outbox$)).toEqual([]);
+    });
+  });
+
+  describe('when the ack comes after the ttl', () => {
+    it('should count the acked message as delivered, not dead-letter it as expired', async () => {
+      const { server } = harness;
+      const proxy = await createFaultProxy(server.port);
+      try {
+        const client = harness.client({
+          url: proxy.url,
+          heartbeat: { interval: 10_000, timeout: 10_000 },
+          outbox: outbox({ storage: memoryStorage(), ttl: 300 }),
+        });
+        const letters: DeadLetter[] = [];
+        client.deadLetters$.subscribe((letter) => letters.push(letter));
+        // A watched job holds the link open, so the message below goes out at once.
+        client.generationProgress$(server.jobs.createGeneration()).subscribe();
+        await firstValueFrom(client.connectionState$.pipe(filter(({ status }) => status === 'connected')));
+
+        proxy.set('down', { delayMs: 600 });
+        const id = client.send('note', { n: 2 });
+        await vi.waitFor(() => expect(ids(server.control.outbox.applied)).toEqual([id]));
+        await firstValueFrom(client.outbox$.pipe(filter((messages) => messages.length === 0)));
+
+        expect(letters).toEqual([]);
+      } finally {
+        await proxy.close();
+      }
     });
   });
 

@@ -86,7 +86,9 @@ export class MessageQueue {
 
   /** Removes a message, e.g. once the server acked it. Whether it was there. */
   remove(id: string): boolean {
-    return this.transact(() => this.take((message) => message.id === id).length > 0);
+    // Spared by the sweep: a message acked just after its TTL was delivered, and must not also
+    // reach `onDrop` as expired.
+    return this.transact(() => this.take((message) => message.id === id).length > 0, id);
   }
 
   /** Empties the queue at the caller's request (logout, say); expired messages are reported first. */
@@ -147,9 +149,9 @@ export class MessageQueue {
   }
 
   /** Every operation: adopt storage, sweep, change, bound, save, tell. */
-  private transact<T>(change: (dropped: DeadLetter[]) => T): T {
+  private transact<T>(change: (dropped: DeadLetter[]) => T, spared?: string): T {
     this.adopt();
-    const dropped = this.expire(this.options.ttl);
+    const dropped = this.expire(this.options.ttl, spared);
     try {
       return change(dropped);
     } finally {
@@ -191,9 +193,9 @@ export class MessageQueue {
     if (failures.length > 0) throw failures[0];
   }
 
-  private expire(maxAge: number): DeadLetter[] {
+  private expire(maxAge: number, spared?: string): DeadLetter[] {
     const cutoff = this.options.scheduler.now() - maxAge;
-    return this.take((message) => message.timestamp.getTime() < cutoff).map((m) => letter(m, 'expired'));
+    return this.take((message) => message.id !== spared && message.timestamp.getTime() < cutoff).map((m) => letter(m, 'expired'));
   }
 
   private take(predicate: (message: QueuedMessage) => boolean): QueuedMessage[] {
