@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { firstValueFrom } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import { DEFAULT_OUTBOX, memoryStorage, outbox } from '../../src/outbox.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
@@ -19,6 +20,27 @@ describe('outbox', () => {
       ['outbox: null', { outbox: null }],
     ])('should throw a TypeError that shows the plugin, for %s', (_, given) => {
       expect(() => createJobStreams({ url: URL, ...given })).toThrow(PLUGIN_HINT);
+    });
+  });
+
+  describe('with options forwarded as undefined', () => {
+    it('should keep the default ackTimeout', () => {
+      expect(() => outbox({ ackTimeout: undefined })).not.toThrow();
+    });
+
+    it('should keep the default key, one outbox per URL', async () => {
+      const harness = await startHarness();
+      try {
+        const storage = memoryStorage();
+        harness.server.control.stopSocket();
+        const here = harness.client({ outbox: outbox({ storage, key: undefined }) });
+        here.send('note', { n: 1 });
+        const elsewhere = harness.client({ url: 'http://127.0.0.1:1', outbox: outbox({ storage, key: undefined }) });
+
+        expect(await firstValueFrom(elsewhere.outbox$)).toEqual([]);
+      } finally {
+        await harness.close();
+      }
     });
   });
 
