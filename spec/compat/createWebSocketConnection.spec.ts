@@ -102,5 +102,23 @@ describe('createWebSocketConnection', () => {
       await vi.waitFor(() => expect(completed).toHaveLength(1), { timeout: 5000 });
       expect(completed[0]?.video_url).toBe(server.jobs.get(id)?.video_url);
     });
+
+    it('should let a reconnection delay given in streams win over the environment', async () => {
+      const { server } = harness;
+      server.control.stopSocket();
+      connection = createWebSocketConnection(
+        '/ws/generations/gen_1',
+        { url: server.url },
+        {
+          env: { VITE_WS_RECONNECT_DELAY: '4000' },
+          streams: { ...FAST, reconnection: { delay: 50, maxDelay: 10_000, jitter: 0 }, outbox: outbox({ storage: memoryStorage() }) },
+        },
+      );
+      connection.connect().catch(() => undefined);
+
+      await vi.waitFor(() => expect(connection?.getConnectionState().nextRetryAt).toBeInstanceOf(Date));
+      const { nextRetryAt, disconnectedAt } = connection.getConnectionState();
+      expect(nextRetryAt!.getTime() - disconnectedAt!.getTime()).toBeLessThan(1000);
+    });
   });
 });

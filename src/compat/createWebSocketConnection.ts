@@ -57,14 +57,17 @@ export function createWebSocketConnection(
       'jobstream: createWebSocketConnection has no URL to connect to: there is no VITE_WS_URL and no page origin here (SSR or a worker). Pass one: createWebSocketConnection(endpoint, { url: "https://api.example.com" }).',
     );
   }
+  const streams = rest.streams ?? {};
+  // The config wins over `streams` in the manager, so a setting only `streams` gives must reach
+  // the config here, or the environment's value (or the plan's default) would replace it.
   const defaults: WebSocketConfig = {
     url,
-    reconnectionAttempts: env.reconnection?.attempts ?? DEFAULT_WEBSOCKET_CONFIG.reconnectionAttempts,
-    reconnectionDelay: env.reconnection?.delay ?? DEFAULT_WEBSOCKET_CONFIG.reconnectionDelay,
-    timeout: env.idleTimeout ?? DEFAULT_WEBSOCKET_CONFIG.timeout,
-    enablePollingFallback: env.polling?.enabled ?? DEFAULT_WEBSOCKET_CONFIG.enablePollingFallback,
+    reconnectionAttempts:
+      streams.reconnection?.attempts ?? env.reconnection?.attempts ?? DEFAULT_WEBSOCKET_CONFIG.reconnectionAttempts,
+    reconnectionDelay: streams.reconnection?.delay ?? env.reconnection?.delay ?? DEFAULT_WEBSOCKET_CONFIG.reconnectionDelay,
+    timeout: streams.idleTimeout ?? env.idleTimeout ?? DEFAULT_WEBSOCKET_CONFIG.timeout,
+    enablePollingFallback: streams.polling?.enabled ?? env.polling?.enabled ?? DEFAULT_WEBSOCKET_CONFIG.enablePollingFallback,
   };
-  const streams = rest.streams ?? {};
   return new WebSocketManager(
     { ...defaults, ...given },
     {
