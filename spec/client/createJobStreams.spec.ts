@@ -181,6 +181,25 @@ describe('createJobStreams', () => {
       expect(server.control.restHits(id)).toBe(hitsAfterEnd);
     });
 
+    it('should go on polling after a REST request that never answers (aborted after ackTimeout)', async () => {
+      await harness.close();
+      let hung = 0;
+      // The job's first GET hangs, as on a half-open link to the API; later ones are answered.
+      harness = await startHarness({
+        requestHandler: (req) => req.url?.startsWith('/api/v1/generations/') === true && hung++ === 0,
+      });
+      const { server } = harness;
+      const id = server.jobs.startGeneration({ clips: 3, stepMs: 30 });
+      server.control.stopSocket();
+      const client = harness.client({ ackTimeout: 300 });
+
+      const all = await collect(client.generationProgress$(id));
+
+      expect(hung).toBeGreaterThan(1);
+      expect(clipIds(all)).toEqual([`${id}_clip_1`, `${id}_clip_2`, `${id}_clip_3`]);
+      expect(count(all, 'completed')).toBe(1);
+    });
+
     it('should show a job that finished during the outage as completed, every clip once', async () => {
       const { server } = harness;
       const id = server.jobs.startGeneration({ clips: 6, stepMs: 20 });
@@ -209,7 +228,9 @@ describe('createJobStreams', () => {
       const handshakes = server.control.handshakes.length;
 
       server.control.stopHeartbeatAcks();
-      await vi.waitFor(() => expect(states.some((state) => state.lastError?.name === 'HeartbeatTimeoutError')).toBe(true), { timeout: 3000 });
+      await vi.waitFor(() => expect(states.some((state) => state.lastError?.name === 'HeartbeatTimeoutError')).toBe(true), {
+        timeout: 3000,
+      });
       server.control.resumeHeartbeatAcks();
       await vi.waitFor(() => expect(server.control.handshakes.length).toBeGreaterThan(handshakes), { timeout: 3000 });
 

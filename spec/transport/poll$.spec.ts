@@ -82,7 +82,9 @@ describe('poll$', () => {
       });
 
       it('should error with HttpError 404 at once, without retrying', async () => {
-        const error = await failureOf(firstValueFrom(poll$(resource('gen_missing'), { fetch: globalThis.fetch, retryDelay: 10 })));
+        const error = await failureOf(
+          firstValueFrom(poll$(resource('gen_missing'), { fetch: globalThis.fetch, retryDelay: 10 })),
+        );
 
         expect(error).toMatchObject({ status: 404, transient: false });
         expect(error.message).toContain('answered 404');
@@ -109,7 +111,9 @@ describe('poll$', () => {
           return false;
         };
 
-        const body = await firstValueFrom(poll$(resource(id), { fetch: globalThis.fetch, headers: { 'X-Request-ID': 'req-poll-42' } }));
+        const body = await firstValueFrom(
+          poll$(resource(id), { fetch: globalThis.fetch, headers: { 'X-Request-ID': 'req-poll-42' } }),
+        );
 
         expect(seen).toEqual(['req-poll-42']);
         expect(body).toEqual(server.jobs.get(id));
@@ -123,6 +127,28 @@ describe('poll$', () => {
         await firstValueFrom(poll$(resource(id), { fetch, credentials: 'include' }));
 
         expect(calls.map(({ init }) => init.credentials)).toEqual(['same-origin', 'include']);
+      });
+    });
+
+    describe('when the server never answers', () => {
+      it('should abort each try after `timeout` and error with HttpError 0 after `tries`', async () => {
+        const arrived: IncomingMessage[] = [];
+        const closed: boolean[] = [];
+        onRequest = (req, res) => {
+          const index = arrived.push(req) - 1;
+          closed[index] = false;
+          res.once('close', () => (closed[index] = true));
+          return true; // and never answer
+        };
+        const { fetch, calls } = recordingFetch();
+
+        const error = await failureOf(lastValueFrom(poll$(`${server.url}/hang`, { fetch, timeout: 50, retryDelay: 10 })));
+
+        expect(error.status).toBe(0);
+        expect(error.transient).toBe(true);
+        expect((error.cause as Error).message).toBe('no answer within 50 ms');
+        expect(calls.map(({ init }) => init.signal.aborted)).toEqual([true, true, true]);
+        await vi.waitFor(() => expect(closed).toEqual([true, true, true]));
       });
     });
 
@@ -150,6 +176,28 @@ describe('poll$', () => {
         expect(next).not.toHaveBeenCalled();
         expect(error).not.toHaveBeenCalled();
       });
+    });
+  });
+
+  describe('with the default timeout of 10 s, in virtual time', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('should abort a request that has no answer after 10,000 ms, not before', async () => {
+      vi.useFakeTimers();
+      const signals: AbortSignal[] = [];
+      const fetch: FetchLike = (_, { signal }) => {
+        signals.push(signal);
+        return new Promise(() => {});
+      };
+
+      const subscription = poll$('https://api.example.com/api/v1/generations/gen_1', { fetch }).subscribe({ error: () => {} });
+      await vi.advanceTimersByTimeAsync(9999);
+      expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+      subscription.unsubscribe();
     });
   });
 

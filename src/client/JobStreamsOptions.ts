@@ -69,7 +69,11 @@ export interface JobStreamsOptions {
    * @default 1000
    */
   linger?: number;
-  /** Ms to wait for the server's ack of `subscribe`. @default 10000 */
+  /**
+   * Ms to wait for an answer: the server's ack of `subscribe`, the connection, and each REST
+   * request (one that never answers is aborted and retried, so polling cannot hang).
+   * @default 10000
+   */
   ackTimeout?: number;
   /**
    * Makes the `X-Request-ID` of each handshake and REST request.

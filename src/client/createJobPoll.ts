@@ -85,6 +85,7 @@ class Poll implements JobPoll {
       fetch: options.fetch,
       scheduler: options.scheduler,
       random: options.random,
+      timeout: options.ackTimeout,
       headers: { 'X-Request-ID': link.requestId() },
       credentials: options.withCredentials ? 'include' : 'same-origin',
       onRetry: ({ attempt, delay, error }) =>

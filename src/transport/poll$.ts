@@ -28,6 +28,13 @@ export interface PollConfig {
    * @default 500
    */
   retryDelay?: number;
+  /**
+   * Ms to wait for one request's answer, body included, before it is aborted and counted as a
+   * network failure (so retried like one): a request that never settles, on a half-open link
+   * say, would otherwise hold the job's polling for good.
+   * @default 10000
+   */
+  timeout?: number;
   /** Extra request headers, such as `X-Request-ID`. */
   headers?: Record<string, string>;
   /**
@@ -44,12 +51,13 @@ export interface PollConfig {
 }
 
 /** Defaults of {@link PollConfig}. */
-export const DEFAULT_POLL = { tries: 3, retryDelay: 500, credentials: 'same-origin' } as const;
+export const DEFAULT_POLL = { tries: 3, retryDelay: 500, timeout: 10_000, credentials: 'same-origin' } as const;
 
 /**
  * One GET of a JSON resource as a cold observable: emits the parsed body and completes. Transient
  * failures are retried with backoff; the last one, or any other non-2xx, errors with
- * {@link HttpError}. Unsubscribing aborts the request in flight.
+ * {@link HttpError}. A request unanswered after `timeout` is aborted and fails as a network error
+ * (status 0). Unsubscribing aborts the request in flight.
  *
  * @example
  * poll$(`${api}/api/v1/generations/${id}`, { fetch }).subscribe(render);
@@ -59,6 +67,7 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
     fetch,
     tries = DEFAULT_POLL.tries,
     retryDelay = DEFAULT_POLL.retryDelay,
+    timeout = DEFAULT_POLL.timeout,
     headers,
     credentials = DEFAULT_POLL.credentials,
     scheduler = asyncScheduler,
@@ -67,6 +76,10 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
   } = config;
   const once = new Observable<unknown>((subscriber) => {
     const controller = new AbortController();
+    const timer = scheduler.schedule(() => {
+      controller.abort();
+      subscriber.error(new HttpError(0, url, { cause: new Error(`no answer within ${timeout} ms`) }));
+    }, timeout);
     fetch(url, { signal: controller.signal, credentials, ...(headers && { headers }) })
       .then(
         async (response) => {
@@ -84,7 +97,10 @@ export function poll$(url: string, config: PollConfig): Observable<unknown> {
         },
         (error: unknown) => subscriber.error(error),
       );
-    return () => controller.abort();
+    return () => {
+      timer.unsubscribe();
+      controller.abort();
+    };
   });
   return once.pipe(
     retryBackoff({
