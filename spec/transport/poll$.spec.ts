@@ -179,7 +179,7 @@ describe('poll$', () => {
     });
   });
 
-  describe('with the default timeout of 10 s, in virtual time', () => {
+  describe('with the defaults, in virtual time', () => {
     afterEach(() => {
       vi.useRealTimers();
     });
@@ -199,14 +199,8 @@ describe('poll$', () => {
       expect(signals.map((signal) => signal.aborted)).toEqual([true]);
       subscription.unsubscribe();
     });
-  });
 
-  describe('with the default retryDelay of 500 ms, in virtual time', () => {
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-
-    it('should try again about 500 ms after the first failure and 1000 ms after the second', async () => {
+    it('should try again, with the default retryDelay of 500 ms, about 500 ms after the first failure and 1000 ms after the second', async () => {
       vi.useFakeTimers();
       const triedAt: number[] = [];
       const fetch: FetchLike = () => {
