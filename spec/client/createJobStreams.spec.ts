@@ -239,6 +239,41 @@ describe('createJobStreams', () => {
     });
   });
 
+  describe('when the server refuses a subscribe for now', () => {
+    it('should report each refusal, subscribe again with backoff, and follow the job to its end', async () => {
+      const { server } = harness;
+      const id = server.jobs.startGeneration({ clips: 3, stepMs: 30 });
+      server.control.refuseNextSubscribes(2);
+
+      const all = await collect(harness.client().generationProgress$(id));
+
+      const refusals = all.filter((event) => event.type === 'error');
+      expect(refusals).toEqual([
+        { type: 'error', data: expect.objectContaining({ code: 'UNAVAILABLE', recoverable: true }) },
+        { type: 'error', data: expect.objectContaining({ code: 'UNAVAILABLE', recoverable: true }) },
+      ]);
+      expect(server.control.handshakes.filter(({ namespace }) => namespace === `/ws/generations/${id}`)).toHaveLength(3);
+      expect(clipIds(all)).toEqual([`${id}_clip_1`, `${id}_clip_2`, `${id}_clip_3`]);
+      expect(count(all, 'completed')).toBe(1);
+    });
+
+    it('should let REST polling carry the job while every subscribe is refused', async () => {
+      const { server } = harness;
+      const id = server.jobs.startGeneration({ clips: 3, stepMs: 100 });
+      server.control.refuseNextSubscribes(Infinity);
+      const transports: string[] = [];
+      const client = harness.client();
+      client.generationState$(id).subscribe((state) => transports.push(state.transport));
+
+      const all = await collect(client.generationProgress$(id));
+
+      expect(server.control.restHits(id)).toBeGreaterThan(0);
+      expect(transports).toContain('polling');
+      expect(clipIds(all)).toEqual([`${id}_clip_1`, `${id}_clip_2`, `${id}_clip_3`]);
+      expect(count(all, 'completed')).toBe(1);
+    });
+  });
+
   describe('dispose()', () => {
     it('should leave no socket, timer or listener behind', async () => {
       const { server } = harness;

@@ -4,7 +4,8 @@
  * - `link`: the shared connection: connecting, connected, disconnected (with the error), retries
  *   (attempt and delay), attempts running out, manual or `online`/`visible` wake-ups, closing,
  *   and, once, job sockets left on socket.io-client's slower broadcast path.
- * - `job`: one job's namespace: subscribing, the resync snapshot, payloads refused by validation
+ * - `job`: one job's namespace: subscribing, the resync snapshot, a subscribe the server refused
+ *   for now (retried), payloads refused by validation
  *   (with the event, field path and reason), idle resyncs, the terminal event, closing.
  * - `poll`: the REST fallback: switching a job to polling and back to the websocket, each GET,
  *   its retries and failures.

@@ -15,6 +15,7 @@ import type { FeedListener } from './createFeedHub.js';
 import type { JobPoll } from './createJobPoll.js';
 import type { Timer, TimerTarget } from './createTimerQueue.js';
 import { describeError } from './describeError.js';
+import { subscribeRefusal } from './subscribeRefusal.js';
 import type { JobStreamsError } from './JobStreamsError.js';
 
 /** The job a run works for: its identity, its shared machinery, and where its events go. */
@@ -168,18 +169,25 @@ export class JobRun implements FeedListener, TimerTarget {
     this.ackTimer?.cancel();
     this.ackTimer = undefined;
     this.ack = undefined;
-    this.host.client.options.log({
-      scope: 'job',
-      message: 'subscribed: resyncing from the ack snapshot',
-      data: { job: this.host.job },
-    });
-    this.host.poll.socketBack();
-    this.setSocketUp(true);
+    const { job } = this.host;
+    const { log } = this.host.client.options;
+    // Refused for now (a busy backend): nothing will come on this namespace, so the socket must
+    // not count as up. Polling goes on, and the subscribe is tried again with backoff.
+    const refusal = subscribeRefusal(payload);
+    const refused = refusal?.data.recoverable === true;
+    if (refused) {
+      log({ scope: 'job', message: 'subscribe refused: retrying', data: { job, code: refusal.data.code } });
+    } else {
+      log({ scope: 'job', message: 'subscribed: resyncing from the ack snapshot', data: { job } });
+      this.host.poll.socketBack();
+      this.setSocketUp(true);
+    }
     const gen = this.gen;
     for (const event of this.host.eventsFrom(payload)) {
       if (this.stopped || gen !== this.gen) return;
       this.fromSession(event);
     }
+    if (refused) this.sessionFailed(new Error(`subscribe refused with ${refusal.data.code}`));
   }
 
   // An instance field, not a method: `offAny` needs the very function `onAny` was given.

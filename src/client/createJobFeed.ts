@@ -6,8 +6,6 @@ import { isProgressEvent } from '../protocol/guards.js';
 import { parseSnapshot } from '../protocol/parseSnapshot.js';
 import type { JobKind, JobSnapshot } from '../protocol/resources.js';
 import { hasEnded, snapshotToEvents } from '../protocol/snapshotToEvents.js';
-import { SubscribeRefusalSchema, type SubscribeRefusal } from '../protocol/messages.js';
-import { safeParse } from '../protocol/parse.js';
 import { ValidationError } from '../protocol/ValidationError.js';
 import type { ConnectionStore } from './createConnectionStore.js';
 import type { FeedHub } from './createFeedHub.js';
@@ -16,6 +14,7 @@ import type { Link } from './createLink.js';
 import type { Timer, TimerQueue, TimerTarget } from './createTimerQueue.js';
 import { initialJobState, reduceJobState, type JobState } from './JobState.js';
 import { JobRun, type JobRunHost } from './JobRun.js';
+import { subscribeRefusal } from './subscribeRefusal.js';
 import type { JobStreamsError } from './JobStreamsError.js';
 import type { ResolvedOptions } from './resolveOptions.js';
 
@@ -113,8 +112,8 @@ class Feed implements JobRunHost, TimerTarget {
   }
 
   eventsFrom(payload: unknown): WebSocketEvent[] {
-    const refusal = refusalOf(payload);
-    if (refusal) return [{ type: 'error', data: { ...refusal, recoverable: refusal.code !== 'NOT_FOUND' } }];
+    const refusal = subscribeRefusal(payload);
+    if (refusal) return [refusal];
     const parsed = parseSnapshot(this.job.kind, payload);
     if (!parsed.ok) {
       this.report({ error: parsed.error, job: this.job });
@@ -279,11 +278,4 @@ class StateFold implements Sink<WebSocketEvent> {
   complete(): void {
     this.feed.endState(this);
   }
-}
-
-/** The `{ error }` a server acks instead of a snapshot; a failed job's snapshot has a `status` too. */
-function refusalOf(payload: unknown): SubscribeRefusal['error'] | undefined {
-  if (typeof payload !== 'object' || payload === null || 'status' in payload) return undefined;
-  const parsed = safeParse(SubscribeRefusalSchema, payload, 'subscribe', 'invalid_snapshot');
-  return parsed.ok ? parsed.value.error : undefined;
 }

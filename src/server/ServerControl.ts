@@ -32,6 +32,11 @@ export interface ServerControl {
   stopMessageAcks(): void;
   /** Acks outbound `message`s again. */
   resumeMessageAcks(): void;
+  /**
+   * Refuses the next `count` job `subscribe`s with a recoverable `{ error: { code: 'UNAVAILABLE' } }`
+   * ack and leaves those sockets out of the job's audience, as a busy or restarting backend would.
+   */
+  refuseNextSubscribes(count: number): void;
   /** Freezes a job: it sends nothing and its snapshot stays as it is. */
   stall(id: string): boolean;
   /** Lets a stalled job go on from where it stopped. */

@@ -38,6 +38,8 @@ export interface JobSockets {
   heartbeatAcks: boolean;
   /** Whether outbound `message`s are acked; `false` simulates acks lost on the way back. */
   messageAcks: boolean;
+  /** Job `subscribe`s still to refuse with a recoverable `UNAVAILABLE`, as a busy backend would. */
+  refuseSubscribes: number;
   /** Sockets currently subscribed to the job. */
   audience(id: string): number;
   /** Emits `event` with `payload` to the job's audience as is, bypassing the snapshot. */
@@ -67,6 +69,7 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     requestIds,
     heartbeatAcks: true,
     messageAcks: true,
+    refuseSubscribes: 0,
     audience: (id) => audiences.get(id)?.size ?? 0,
     emitRaw(id, event, payload) {
       const audience = audiences.get(id) ?? new Set();
@@ -108,7 +111,7 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     const kind: JobKind = plural === 'generations' ? 'generation' : 'composition';
     socket.on('heartbeat', heartbeat);
     socket.on('subscribe', (...args: unknown[]) => {
-      const refusal = refuse(kind, id, args[0]);
+      const refusal = refuse(kind, id, args[0]) ?? busy();
       const ack = ackOf(args);
       if (refusal) return ack?.({ error: refusal });
       // Joining and reading the snapshot in one synchronous step: job events are published
@@ -124,6 +127,12 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
       if (audience?.size === 0) audiences.delete(id);
     });
   });
+
+  function busy(): { code: string; message: string } | undefined {
+    if (sockets.refuseSubscribes <= 0) return undefined;
+    sockets.refuseSubscribes--;
+    return { code: 'UNAVAILABLE', message: 'The job service is busy; subscribe again later.' };
+  }
 
   function refuse(kind: JobKind, id: string, payload: unknown): { code: string; message: string } | undefined {
     const parsed = safeParse(SubscribeMessageSchema, payload, 'subscribe', 'invalid_payload');

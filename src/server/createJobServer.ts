@@ -153,6 +153,9 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     resumeMessageAcks() {
       sockets.messageAcks = true;
     },
+    refuseNextSubscribes(count) {
+      sockets.refuseSubscribes = count;
+    },
     stall: (id) => jobs.stall(id),
     resume: (id) => jobs.resume(id),
     sendMalformed: (id, event, payload) => sockets.emitRaw(id, event, payload),
