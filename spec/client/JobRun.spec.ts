@@ -10,7 +10,7 @@ import { JobRun, type JobRunHost } from '../../src/client/JobRun.js';
 import type { JobStreamsOptions } from '../../src/client/JobStreamsOptions.js';
 import { resolveOptions } from '../../src/client/resolveOptions.js';
 import type { WebSocketEvent } from '../../src/protocol/events.js';
-import { downLink } from './feedHarness.js';
+import { downLink, expectNothingScheduled } from './feedHarness.js';
 
 // Virtual time is vitest's fake clock under `asyncScheduler`: the timer queue reads
 // `scheduler.now()` (Date.now) and holds one scheduler action, and `advanceTimersByTime` steps to
@@ -375,8 +375,7 @@ describe('JobRun', () => {
       expect(delivered).toStrictEqual(['progress 10@200', 'progress 20@240', 'completed@240']);
       expect(calls.ended).toBe(1);
       expect(wire.observed).toBe(false);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
       wire.next(progress(90));
       wire.next(completed);
       advanceTo(60_000);
@@ -399,8 +398,7 @@ describe('JobRun', () => {
 
       expect(delivered).toStrictEqual(['error recoverable@200', 'error fatal@300']);
       expect(calls.ended).toBe(1);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
     });
 
     it('should leave no timer behind when a poll that completes at once brings the terminal event', () => {
@@ -412,8 +410,7 @@ describe('JobRun', () => {
 
       expect(delivered).toStrictEqual(['progress 90@300', 'completed@300']);
       expect(calls.ended).toBe(1);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
     });
 
     it('should end at a terminal event a resync brings, and not arm another resync', () => {
@@ -426,8 +423,7 @@ describe('JobRun', () => {
 
       expect(delivered).toStrictEqual(['progress 90@1000', 'completed@1000']);
       expect(calls.ended).toBe(1);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
     });
   });
 
@@ -449,8 +445,7 @@ describe('JobRun', () => {
       expect(resync.observed).toBe(false);
       // No longer watching the link: the hub released it.
       expect(root$.observed).toBe(false);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
       wire.next(progress(30));
       resync.next(progress(40));
       advanceTo(60_000);
@@ -467,8 +462,7 @@ describe('JobRun', () => {
       run.start();
       advanceTo(50);
       run.stop();
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
       advanceTo(60_000);
 
       expect(poll.fallbackAt).toStrictEqual([]);
@@ -496,8 +490,7 @@ describe('JobRun', () => {
 
       expect(calls.ended).toBe(1);
       expect(delivered).toStrictEqual([]);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
     });
 
     it('should end at once, with no timer left, when started on a client already disposed', () => {
@@ -507,8 +500,7 @@ describe('JobRun', () => {
       run.start();
 
       expect(calls.ended).toBe(1);
-      expect(timers.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      expectNothingScheduled(timers);
     });
 
     it('should not call ended() again after the terminal event', () => {

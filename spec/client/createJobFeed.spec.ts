@@ -2,16 +2,32 @@ import { take } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { initialJobState, type JobState } from '../../src/client/JobState.js';
 import type { WebSocketEvent } from '../../src/protocol/events.js';
-import { advanceTo, createFeedHarness, done, generation, showEvent, showState, watch, type Watcher } from './feedHarness.js';
+import {
+  advanceTo,
+  createFeedHarness,
+  done,
+  expectNothingScheduled,
+  generation,
+  showEvent,
+  showState,
+  watch,
+  type FeedHarness,
+  type Watcher,
+} from './feedHarness.js';
 
 // The feed multicasts by hand what `share({ resetOnRefCountZero: () => timer(linger) })` would,
 // with the job's history replayed first to each subscriber (`events$`) and a `ReplaySubject(1)`
 // over a `scan` for `state$`; each expectation below is what those operators would do.
 // The harness polls at 100, 1100, 2100…, serves what `serve` was last given, and lingers 1200 ms.
 
-function expectNothingScheduled(timers: { size: number }): void {
-  expect(timers.size).toBe(0);
-  expect(vi.getTimerCount()).toBe(0);
+/** Over for good: the client was told to forget the feed once, no timer is left, and until 10 s nothing polls or closes again. */
+async function expectClosedForGood({ calls, timers, polls }: Pick<FeedHarness, 'calls' | 'timers' | 'polls'>): Promise<void> {
+  expect(calls.onClose).toBe(1);
+  expectNothingScheduled(timers);
+  const before = [...polls];
+  await advanceTo(10_000);
+  expect(polls).toStrictEqual(before);
+  expect(calls.onClose).toBe(1);
 }
 
 describe('createJobFeed', () => {
@@ -117,11 +133,7 @@ describe('createJobFeed', () => {
         expect(calls.onClose).toBe(0);
         await advanceTo(1800);
 
-        expect(calls.onClose).toBe(1);
-        expectNothingScheduled(timers);
-        await advanceTo(10_000);
-        expect(polls).toStrictEqual([100, 1100]);
-        expect(calls.onClose).toBe(1);
+        await expectClosedForGood({ calls, timers, polls });
       });
 
       it('should hand the lingering run to a subscriber arriving within linger: the polls keep their schedule', async () => {
@@ -178,10 +190,8 @@ describe('createJobFeed', () => {
         expect(calls.onClose).toBe(0);
         await advanceTo(1501);
 
-        expect(calls.onClose).toBe(1);
-        expectNothingScheduled(timers);
-        await advanceTo(10_000);
         expect(polls).toStrictEqual([100, 1100]);
+        await expectClosedForGood({ calls, timers, polls });
       });
     });
 
@@ -247,10 +257,8 @@ describe('createJobFeed', () => {
         const b = watch(feed.events$.pipe(take(1)), showEvent);
 
         expect(b.log).toStrictEqual(['status queued>processing@3000', '|@3000']);
-        expectNothingScheduled(timers);
-        await advanceTo(10_000);
         expect(polls).toStrictEqual([100, 1100]);
-        expect(calls.onClose).toBe(1);
+        await expectClosedForGood({ calls, timers, polls });
       });
 
       // Regression: a subscriber that left on the last history event (`take(n)`, `first(...)`)
@@ -469,15 +477,12 @@ describe('createJobFeed', () => {
       dispose();
 
       for (const { log } of watchers) expect(log.at(-1)).toBe('|@1500');
-      expect(calls.onClose).toBe(1);
-      expectNothingScheduled(timers);
-      await advanceTo(10_000);
       expect(polls).toStrictEqual([100, 1100]);
-      expect(calls.onClose).toBe(1);
+      await expectClosedForGood({ calls, timers, polls });
     });
 
     it('should end a feed whose subscribers have all left, cancelling both lingers', async () => {
-      const { feed, serve, timers, dispose, calls } = createFeedHarness();
+      const { feed, polls, serve, timers, dispose, calls } = createFeedHarness();
       serve(generation(10));
       const e = watch(feed.events$, showEvent);
       const s = watch(feed.state$, showState);
@@ -488,14 +493,11 @@ describe('createJobFeed', () => {
 
       dispose();
 
-      expect(calls.onClose).toBe(1);
-      expectNothingScheduled(timers);
-      await advanceTo(10_000);
-      expect(calls.onClose).toBe(1);
+      await expectClosedForGood({ calls, timers, polls });
     });
 
     it('should end a feed whose events$ run is lingering', async () => {
-      const { feed, serve, timers, dispose, calls } = createFeedHarness();
+      const { feed, polls, serve, timers, dispose, calls } = createFeedHarness();
       serve(generation(10));
       const e = watch(feed.events$, showEvent);
       await advanceTo(600);
@@ -504,10 +506,7 @@ describe('createJobFeed', () => {
 
       dispose();
 
-      expect(calls.onClose).toBe(1);
-      expectNothingScheduled(timers);
-      await advanceTo(10_000);
-      expect(calls.onClose).toBe(1);
+      await expectClosedForGood({ calls, timers, polls });
     });
   });
 });

@@ -1,6 +1,6 @@
 import { asyncScheduler, BehaviorSubject, EMPTY, NEVER, type Observable, type Subscription, Subject } from 'rxjs';
 import type { Manager, Socket } from 'socket.io-client';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createConnectionStore } from '../../src/client/createConnectionStore.js';
 import { createFeedHub } from '../../src/client/createFeedHub.js';
 import { createJobFeed, type JobFeed } from '../../src/client/createJobFeed.js';
@@ -162,4 +162,10 @@ export function watch<T>(source$: Observable<T>, show: (value: T) => string, onN
 /** Moves the fake clock to `time`, settling each fetch as it goes. */
 export async function advanceTo(time: number): Promise<void> {
   await vi.advanceTimersByTimeAsync(time - Date.now());
+}
+
+/** No timer left: none on the client's queue, none on the (fake) clock. */
+export function expectNothingScheduled(timers: { size: number }): void {
+  expect(timers.size).toBe(0);
+  expect(vi.getTimerCount()).toBe(0);
 }
