@@ -22,9 +22,6 @@ export function setupLiveHarness(): { readonly current: Harness } {
   return box;
 }
 
-/** @deprecated Renamed {@link setupLiveHarness}: a vitest fixture, not a React hook. */
-export const useLiveHarness = setupLiveHarness;
-
 /** Renders `ui` under a provider of `client`. */
 export function renderWithClient(client: JobStreams, ui: ReactNode): RenderResult {
   return render(<JobStreamsProvider client={client}>{ui}</JobStreamsProvider>);
