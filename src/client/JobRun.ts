@@ -183,7 +183,7 @@ export class JobRun implements FeedListener, TimerTarget {
       this.setSocketUp(true);
     }
     const gen = this.gen;
-    for (const event of this.host.eventsFrom(payload)) {
+    for (const event of refusal ? [refusal] : this.host.eventsFrom(payload)) {
       if (this.stopped || gen !== this.gen) return;
       this.fromSession(event);
     }
