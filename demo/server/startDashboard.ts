@@ -1,4 +1,4 @@
-import { createJobServer, demoControlHandler, type JobServer } from '../../src/server/index.js';
+import { createJobServer, demoControlHandler, type JobServer, type JobServerOptions } from '../../src/server/index.js';
 import { buildDashboard, DEFAULT_DASHBOARD_OUT_DIR } from './buildDashboard.js';
 import { staticFileHandler } from './staticFileHandler.js';
 
@@ -14,6 +14,8 @@ export interface StartDashboardConfig {
   outDir?: string;
   /** Build the dashboard into `outDir` first; the e2e suite builds once and passes `false`. @default true */
   build?: boolean;
+  /** Run as one node of a cluster (`npm run start:cluster`). @default undefined (one process) */
+  cluster?: Pick<JobServerOptions, 'redis' | 'nodeId'>;
 }
 
 /** Defaults of {@link StartDashboardConfig}. */
@@ -23,7 +25,7 @@ export const DEFAULT_START_DASHBOARD = {
   demoMode: true,
   outDir: DEFAULT_DASHBOARD_OUT_DIR,
   build: true,
-} as const satisfies Required<StartDashboardConfig>;
+} as const satisfies Required<Omit<StartDashboardConfig, 'cluster'>>;
 
 /**
  * The whole demo on one port: the built dashboard, the REST API and socket.io of one reference
@@ -35,12 +37,12 @@ export const DEFAULT_START_DASHBOARD = {
  * await server.close();
  */
 export async function startDashboard(config: StartDashboardConfig = {}): Promise<JobServer> {
-  const { port, host, demoMode, outDir, build } = { ...DEFAULT_START_DASHBOARD, ...config };
+  const { port, host, demoMode, outDir, build, cluster } = { ...DEFAULT_START_DASHBOARD, ...config };
   if (build) await buildDashboard({ outDir });
   const files = staticFileHandler(outDir);
   // The controls exist before the server they drive; until it is assigned they answer 503.
   const started: { server?: JobServer } = {};
   const demo = demoMode ? demoControlHandler(() => started.server) : () => false;
-  started.server = await createJobServer({ port, host, requestHandler: (req, res) => demo(req, res) || files(req, res) });
+  started.server = await createJobServer({ ...cluster, port, host, requestHandler: (req, res) => demo(req, res) || files(req, res) });
   return started.server;
 }

@@ -9,6 +9,7 @@ import { createRestHandler } from './createRestHandler.js';
 import { createStateStore } from './createStateStore.js';
 import { trackEngineConnections } from './trackEngineConnections.js';
 import { cancelAction } from './cancelAction.js';
+import { connectCluster, type ClusterConfig, type ClusterNode } from './cluster/connectCluster.js';
 import type { JobSimulator } from './JobSimulator.js';
 import type { ServerControl } from './ServerControl.js';
 
@@ -48,6 +49,17 @@ export interface JobServerOptions {
    * @default undefined
    */
   requestHandler?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /**
+   * Runs the server as one node of a cluster: a Redis URL or a connected `redis` client (see
+   * {@link connectCluster}; `redis` and `@socket.io/redis-streams-adapter` must be installed).
+   * @default undefined (one process, everything in memory, nothing Redis-related loaded)
+   */
+  redis?: ClusterConfig['redis'];
+  /**
+   * This node's id in a cluster, sent in the `X-Jobstream-Node` response header; only with `redis`.
+   * @default `node-` and 8 random hex digits
+   */
+  nodeId?: string;
 }
 
 /** Defaults of {@link JobServerOptions}. */
@@ -71,6 +83,8 @@ export interface JobServer {
   readonly jobs: JobSimulator;
   /** Knobs and records for tests. */
   readonly control: ServerControl;
+  /** This node of a cluster (id, Redis client), when started with `redis`. */
+  readonly cluster: ClusterNode | undefined;
   /** Stops jobs, closes every connection and the HTTP server; leaves no handle open. */
   close(): Promise<void>;
 }
@@ -99,6 +113,8 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     ...DEFAULT_JOB_SERVER,
     ...options,
   };
+  const cluster =
+    options.redis === undefined ? undefined : await connectCluster({ redis: options.redis, nodeId: options.nodeId });
   const store = stateFile === undefined ? undefined : createStateStore(stateFile);
   const saved = store?.load();
   // Both logs exist before anything can change, so `persist` never sees half a server.
@@ -120,6 +136,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
       else callback(null, true);
     },
   });
+  cluster?.attach(io);
   const engine = trackEngineConnections(io);
   const sockets = attachJobSockets(io, { jobs, outbox, scheduler });
 
@@ -186,6 +203,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     io,
     jobs,
     control,
+    cluster,
     close() {
       closing ??= (async () => {
         accepting = false;
@@ -196,6 +214,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
         const closed = io.close();
         httpServer.closeAllConnections();
         await closed;
+        await cluster?.close();
       })();
       return closing;
     },

@@ -15,3 +15,10 @@ export { JOB_NAMESPACE, type Handshake } from './attachJobSockets.js';
 export type { OutboxAck, OutboxLog, RejectedEnvelope } from './createOutboxLog.js';
 export type { PersistedState } from './createStateStore.js';
 export { demoControlHandler, DEMO_CONTROL_HEADER, type DemoControlTarget } from './demoControlHandler.js';
+export {
+  connectCluster,
+  NODE_HEADER,
+  type ClusterConfig,
+  type ClusterNode,
+  type RedisClientLike,
+} from './cluster/connectCluster.js';

@@ -1,0 +1,42 @@
+/** What a test or a bench asks a cluster node (`node.ts`) over its IPC channel. */
+export type NodeRequest =
+  /** `io.emit(event, payload)` on `/`: through the adapter, to the sockets of every node. */
+  | { op: 'emit'; event: string; payload: unknown }
+  /**
+   * Emits `count` events `{ seq, sentAt }` on `/` (seq from 1, `sentAt` in epoch ms with
+   * sub-ms precision), `batch` at a time with a macrotask between batches.
+   */
+  | { op: 'blast'; event: string; count: number; batch: number }
+  /** This node's counts. */
+  | { op: 'stats' };
+
+/** A node's answer to `stats`. */
+export interface NodeStats {
+  id: string;
+  /** Open engine.io connections on this node. */
+  engineConnections: number;
+  /** Outbox message ids this node applied, in order. */
+  outboxApplied: string[];
+}
+
+export interface NodeRequestEnvelope {
+  seq: number;
+  request: NodeRequest;
+}
+
+export interface NodeReplyEnvelope {
+  seq: number;
+  reply?: unknown;
+  error?: string;
+}
+
+/** Sent once listening, over IPC and as one JSON line on stdout. */
+export interface NodeReady {
+  ready: true;
+  id: string;
+  port: number;
+  url: string;
+}
+
+/** Epoch milliseconds with sub-millisecond precision, comparable between processes of one machine. */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();

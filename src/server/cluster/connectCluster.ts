@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'socket.io';
+
+/** Response header naming the node that answered, on every HTTP response of a cluster node. */
+export const NODE_HEADER = 'x-jobstream-node';
+
+/**
+ * A client of the `redis` package (v5), already connected. Typed by the two members
+ * jobstream checks, so that `jobstream/server` does not need `redis`'s types to compile.
+ */
+export interface RedisClientLike {
+  /** `true` once `connect()` has resolved. */
+  readonly isOpen: boolean;
+  /** A new client with the same options; the adapter reads its streams on duplicates. */
+  duplicate(): unknown;
+}
+
+/** Options of {@link connectCluster}. */
+export interface ClusterConfig {
+  /**
+   * Where the nodes meet: a Redis URL (`redis://127.0.0.1:6379`), connected here and closed
+   * with the node, or a connected client of the `redis` package, which stays the caller's to
+   * close.
+   */
+  redis: string | RedisClientLike;
+  /**
+   * This node's name in the {@link NODE_HEADER} header (letters, digits, `.`, `_`, `-`; at most
+   * 64), so a dashboard or a test can tell which node serves a connection.
+   * @default `node-` and 8 random hex digits
+   */
+  nodeId?: string;
+}
+
+/** One node of a cluster, connected to Redis by {@link connectCluster}. */
+export interface ClusterNode {
+  /** The node id sent in the {@link NODE_HEADER} header. */
+  readonly id: string;
+  /** The connected Redis client the adapter publishes on (the caller's, or one made from the URL). */
+  readonly redis: RedisClientLike;
+  /**
+   * Makes `io` this node: its broadcasts go through the Redis streams adapter and every HTTP
+   * response carries {@link NODE_HEADER}. Call it before any socket connects: a namespace's
+   * sockets stay on the adapter the namespace was made with.
+   */
+  attach(io: Server): void;
+  /** Closes the Redis client made from a URL; call it after `io.close()`. A client passed in is left open. */
+  close(): Promise<void>;
+}
+
+type RedisModule = typeof import('redis');
+type AdapterModule = typeof import('@socket.io/redis-streams-adapter');
+type RedisClient = ReturnType<RedisModule['createClient']>;
+
+const NODE_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * Connects a node of a cluster to Redis; {@link ClusterNode.attach} then puts a socket.io server
+ * on it: broadcasts go through `@socket.io/redis-streams-adapter`, so an event any node emits
+ * reaches the matching sockets of every node, and every HTTP response names the node.
+ * `redis` and `@socket.io/redis-streams-adapter` are loaded here, on first use, so a server
+ * without `redis` never needs them installed.
+ *
+ * @example
+ * const node = await connectCluster({ redis: 'redis://127.0.0.1:6379', nodeId: 'node-1' });
+ * const io = new Server(httpServer);
+ * node.attach(io);
+ * io.emit('hello'); // reaches the sockets of every node
+ * await io.close();
+ * await node.close();
+ */
+export async function connectCluster(config: ClusterConfig): Promise<ClusterNode> {
+  const { redis, nodeId = `node-${randomUUID().slice(0, 8)}` } = config;
+  if (typeof nodeId !== 'string' || !NODE_ID.test(nodeId)) {
+    throw new TypeError(
+      `nodeId must be 1 to 64 letters, digits, '.', '_' or '-' (it is sent in a header); got ${JSON.stringify(nodeId)}`,
+    );
+  }
+  const [{ createClient }, { createAdapter }] = await importClusterPackages();
+  const owned = typeof redis === 'string' ? await connect(createClient, redis) : undefined;
+  const client = owned ?? checkedClient(redis);
+
+  return {
+    id: nodeId,
+    redis: client,
+    attach(io) {
+      io.adapter(createAdapter(withUnrefedDuplicates(client)));
+      const stamp = (_req: IncomingMessage, res: ServerResponse) => res.setHeader(NODE_HEADER, nodeId);
+      // A 'request' listener sees REST, static files and engine.io's polling; a websocket
+      // upgrade is no 'request', so engine.io's own header hook covers it.
+      io.httpServer.prependListener('request', stamp);
+      io.engine.on('headers', (headers: Record<string, string>) => {
+        headers[NODE_HEADER] = nodeId;
+      });
+    },
+    close() {
+      if (owned?.isOpen) owned.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+async function importClusterPackages(): Promise<[RedisModule, AdapterModule]> {
+  try {
+    return await Promise.all([import('redis'), import('@socket.io/redis-streams-adapter')]);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      'createJobServer({ redis }) needs two optional packages: npm install redis @socket.io/redis-streams-adapter',
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+async function connect(createClient: RedisModule['createClient'], url: string): Promise<RedisClient> {
+  if (!/^rediss?:\/\//.test(url))
+    throw new TypeError(`redis must be a redis:// or rediss:// URL or a connected client; got ${JSON.stringify(url)}`);
+  let connected = false;
+  const client = createClient({
+    url,
+    // A first connection that fails is a wrong URL or a Redis not started: say so instead of
+    // retrying forever. Once connected, a lost Redis is waited for (node-redis's backoff, capped
+    // at 1 s so a restarted Redis is found again quickly).
+    socket: { reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 1000) : cause) },
+  });
+  // node-redis reports each failed reconnect as 'error'; unheard, the first one would end the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`Cannot reach Redis at ${url}: ${(error as Error).message}`, { cause: error });
+  }
+  connected = true;
+  return client;
+}
+
+function checkedClient(redis: unknown): RedisClientLike {
+  const client = redis as Partial<RedisClientLike> | null;
+  if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
+    throw new TypeError(`redis must be a Redis URL or a client of the redis package; got ${typeof redis}`);
+  }
+  if (client.isOpen !== true)
+    throw new TypeError('The redis client is not connected: await client.connect() before createJobServer');
+  return client as RedisClientLike;
+}
+
+/**
+ * The adapter reads its stream with blocking XREADs on duplicates of the client and lets each
+ * end by itself after closing (up to 5 s): unrefed, those sockets do not keep a closed
+ * server's process alive. Everything else is the client's own, through the prototype chain.
+ */
+function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
+  return Object.create(client, {
+    duplicate: {
+      value: () => {
+        const duplicate = client.duplicate() as RedisClient;
+        duplicate.unref();
+        return duplicate;
+      },
+    },
+  }) as RedisClientLike;
+}
