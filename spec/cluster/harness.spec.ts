@@ -30,9 +30,19 @@ async function connect(count: number, options: Parameters<typeof connectClients>
   return sockets;
 }
 
-/** Resolves with what each socket receives first as `event`. */
+/** What each socket receives first as `event`; fails naming the sockets still waiting after 10 s. */
 function nextOf(sockets: readonly Socket[], event: string): Promise<unknown[]> {
-  return Promise.all(sockets.map((socket) => new Promise((resolve) => socket.once(event, resolve))));
+  const received = sockets.map((socket) => new Promise((resolve) => socket.once(event, resolve)));
+  const waiting = new Set(sockets.keys());
+  received.forEach((promise, index) => void promise.then(() => waiting.delete(index)));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`sockets ${[...waiting].join(', ')} got no ${event} in 10 s`)), 10_000);
+  });
+  const all = Promise.race([Promise.all(received), late]).finally(() => clearTimeout(timer));
+  // Awaited by the test later, after a request that may fail first.
+  all.catch(() => undefined);
+  return all;
 }
 
 /** Every node has at least one of the connections, and the total is `expected`. */

@@ -148,15 +148,22 @@ function checkedClient(redis: unknown): RedisClientLike {
 }
 
 /**
- * The adapter reads its stream with blocking XREADs on duplicates of the client and lets each
- * end by itself after closing (up to 5 s): unrefed, those sockets do not keep a closed
- * server's process alive. Everything else is the client's own, through the prototype chain.
+ * The adapter reads its stream on duplicates of the client, in a loop that tries again at once
+ * when a read fails. So a duplicate must wait for Redis, not fail while it is away: its offline
+ * queue is on and it reconnects for ever, whatever the given client was told (a read that
+ * failed at once, again and again, would starve the event loop). Unrefed, the blocking read
+ * still running when a server closes (up to 5 s) does not keep its process alive. Everything
+ * else is the client's own, through the prototype chain.
  */
 function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
+  const { options } = client as RedisClient;
   return Object.create(client, {
     duplicate: {
       value: () => {
-        const duplicate = client.duplicate() as RedisClient;
+        const duplicate = (client as RedisClient).duplicate({
+          disableOfflineQueue: false,
+          socket: { ...options?.socket, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
+        });
         duplicate.unref();
         return duplicate;
       },
