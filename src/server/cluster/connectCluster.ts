@@ -156,17 +156,23 @@ function checkedClient(redis: unknown): RedisClientLike {
  * else is the client's own, through the prototype chain.
  */
 function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
-  const { options } = client as RedisClient;
+  const source = client as unknown as DuplicableClient;
   return Object.create(client, {
     duplicate: {
       value: () => {
-        const duplicate = (client as RedisClient).duplicate({
+        const duplicate = source.duplicate({
           disableOfflineQueue: false,
-          socket: { ...options?.socket, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
+          socket: { ...source.options?.socket, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
         });
         duplicate.unref();
         return duplicate;
       },
     },
   }) as RedisClientLike;
+}
+
+/** What {@link withUnrefedDuplicates} uses of a node-redis v5 client. */
+interface DuplicableClient {
+  readonly options?: { socket?: object };
+  duplicate(overrides: { disableOfflineQueue: boolean; socket: object }): { unref(): void };
 }
