@@ -67,7 +67,7 @@ describe('createJobServer', () => {
         await vi.waitFor(() => expect(received.map((payloads) => payloads.length)).toEqual([2, 2]));
         // Each socket got its own server's broadcast and the other's (in an order of their own: a
         // node delivers its own after Redis took it, the other's when it reads the stream).
-        const expected = ['from the client server', 'from the URL server'];
+        const expected = ['from the URL server', 'from the client server'];
         expect(received.map((payloads) => [...payloads].sort())).toEqual([expected, expected]);
 
         await Promise.all(servers.splice(0).map((server) => server.close()));
