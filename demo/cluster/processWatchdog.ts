@@ -4,16 +4,21 @@ import { spawn } from 'node:child_process';
 export interface ProcessWatchdog {
   /** Kill `pid` (SIGKILL) if this process dies first. */
   watch(pid: number): void;
+  /** Remove `directory` (absolute, a temp one) when this process dies, after the kills. */
+  removeLater(directory: string): void;
   /** `pid` exited (or was stopped) here: never kill it, its number may be reused. */
   forget(pid: number): void;
   /** Ends the watchdog, killing what is still watched. */
   close(): void;
 }
 
-// Plain JS for `node -e`: pids arrive one a line on stdin (a negative one is forgotten). stdin
-// ends when the parent exits for any reason, SIGKILL included, since the kernel closes the pipe.
+// Plain JS for `node -e`: pids arrive one a line on stdin (a negative one is forgotten), and
+// absolute paths of directories to remove. stdin ends when the parent exits for any reason,
+// SIGKILL included, since the kernel closes the pipe.
 const WATCHDOG = `
+const { rmSync } = require('node:fs');
 const pids = new Set();
+const directories = new Set();
 let rest = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
@@ -21,7 +26,8 @@ process.stdin.on('data', (chunk) => {
   rest = lines.pop();
   for (const line of lines) {
     const pid = Number(line);
-    if (pid > 0) pids.add(pid);
+    if (line.startsWith('/')) directories.add(line);
+    else if (pid > 0) pids.add(pid);
     else if (pid < 0) pids.delete(-pid);
   }
 });
@@ -29,6 +35,7 @@ process.stdin.on('end', () => {
   for (const pid of pids) {
     try { process.kill(pid, 'SIGKILL'); } catch {}
   }
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
   process.exit(0);
 });
 `;
@@ -53,6 +60,7 @@ export function startProcessWatchdog(): ProcessWatchdog {
   return {
     watch: (pid) => void stdin.write(`${pid}\n`),
     forget: (pid) => void stdin.write(`${-pid}\n`),
+    removeLater: (directory) => void stdin.write(`${directory}\n`),
     close: () => void stdin.end(),
   };
 }

@@ -40,6 +40,7 @@ export async function startHaproxy(config: StartHaproxyConfig): Promise<HaproxyP
   // The readiness probe is a connect: something already there would pass it for haproxy.
   if (await isListening(port)) throw new Error(`Port ${port} on 127.0.0.1 is in use.`);
   const directory = mkdtempSync(join(tmpdir(), 'jobstream-haproxy-'));
+  watchdog.removeLater(directory);
   const file = join(directory, 'haproxy.cfg');
   const text = haproxyConfig({ port, servers });
   writeFileSync(file, text);

@@ -43,6 +43,7 @@ export interface RedisProcess {
 export async function startRedis(config: StartRedisConfig): Promise<RedisProcess> {
   const { watchdog, appendOnly = false, echo = false } = config;
   const directory = mkdtempSync(join(tmpdir(), 'jobstream-redis-'));
+  watchdog.removeLater(directory);
   const start = async (port: number) =>
     startProcess(
       'redis-server',
