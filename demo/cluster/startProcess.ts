@@ -37,7 +37,7 @@ export interface StartProcessConfig {
   echo?: boolean;
   /**
    * Kill it and fail when it is not ready by then.
-   * @default 20_000
+   * @default 60_000
    */
   timeoutMs?: number;
 }
@@ -56,7 +56,7 @@ export async function startProcess(
   args: readonly string[],
   config: StartProcessConfig,
 ): Promise<ManagedProcess> {
-  const { watchdog, ready, probe, spawnOptions, ipc = false, echo = false, timeoutMs = 20_000 } = config;
+  const { watchdog, ready, probe, spawnOptions, ipc = false, echo = false, timeoutMs = 60_000 } = config;
   const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])] });
   const tail: string[] = [];
   // 'close', not 'exit': it also comes after a spawn that failed (ENOENT), which has no 'exit'.
