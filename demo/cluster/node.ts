@@ -39,12 +39,13 @@ const server: JobServer =
     ? await createJobServer({ ...cluster, port, host })
     : await startDashboard({ port, host, demoMode: values.demo, outDir: values.dashboard, build: false, cluster });
 
-function blast(event: string, count: number, batch: number): Promise<{ sent: number }> {
+function blast(event: string, count: number, batch: number, everyMs: number): Promise<{ sent: number }> {
   return new Promise((resolve) => {
     let seq = 0;
     const step = () => {
       for (const end = Math.min(count, seq + batch); seq < end;) server.io.emit(event, { seq: ++seq, sentAt: preciseNow() });
       if (seq >= count) resolve({ sent: count });
+      else if (everyMs > 0) setTimeout(step, everyMs);
       else setImmediate(step);
     };
     step();
@@ -57,7 +58,7 @@ async function handle(request: NodeRequest): Promise<unknown> {
       server.io.emit(request.event, request.payload);
       return {};
     case 'blast':
-      return blast(request.event, request.count, request.batch);
+      return blast(request.event, request.count, request.batch, request.everyMs);
     case 'stats':
       return {
         id: nodeId,

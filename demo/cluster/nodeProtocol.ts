@@ -4,9 +4,9 @@ export type NodeRequest =
   | { op: 'emit'; event: string; payload: unknown }
   /**
    * Emits `count` events `{ seq, sentAt }` on `/` (seq from 1, `sentAt` in epoch ms with
-   * sub-ms precision), `batch` at a time with a macrotask between batches.
+   * sub-ms precision), `batch` at a time, batches `everyMs` apart (0: a macrotask apart).
    */
-  | { op: 'blast'; event: string; count: number; batch: number }
+  | { op: 'blast'; event: string; count: number; batch: number; everyMs: number }
   /** This node's counts. */
   | { op: 'stats' };
 

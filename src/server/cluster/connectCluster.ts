@@ -76,9 +76,12 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
       `nodeId must be 1 to 64 letters, digits, '.', '_' or '-' (it is sent in a header); got ${JSON.stringify(nodeId)}`,
     );
   }
+  checkRedisOption(redis);
   const [{ createClient }, { createAdapter }] = await importClusterPackages();
-  const owned = typeof redis === 'string' ? await connect(createClient, redis) : undefined;
-  const client = owned ?? checkedClient(redis);
+  let client: RedisClientLike;
+  let owned: RedisClient | undefined;
+  if (typeof redis === 'string') client = owned = await connect(createClient, redis);
+  else client = redis;
 
   return {
     id: nodeId,
@@ -106,25 +109,21 @@ async function importClusterPackages(): Promise<[RedisModule, AdapterModule]> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    throw new Error(
-      'createJobServer({ redis }) needs two optional packages: npm install redis @socket.io/redis-streams-adapter',
-      {
-        cause: error,
-      },
-    );
+    const install = 'npm install redis @socket.io/redis-streams-adapter';
+    throw new Error(`createJobServer({ redis }) needs two optional packages: ${install}`, { cause: error });
   }
 }
 
+/** Waits between reconnects to a Redis that went away: node-redis's backoff, capped at 1 s so a restarted Redis is found again quickly. */
+const reconnectDelay = (retries: number) => Math.min(50 * 2 ** retries, 1000);
+
 async function connect(createClient: RedisModule['createClient'], url: string): Promise<RedisClient> {
-  if (!/^rediss?:\/\//.test(url))
-    throw new TypeError(`redis must be a redis:// or rediss:// URL or a connected client; got ${JSON.stringify(url)}`);
   let connected = false;
   const client = createClient({
     url,
     // A first connection that fails is a wrong URL or a Redis not started: say so instead of
-    // retrying forever. Once connected, a lost Redis is waited for (node-redis's backoff, capped
-    // at 1 s so a restarted Redis is found again quickly).
-    socket: { reconnectStrategy: (retries, cause) => (connected ? Math.min(50 * 2 ** retries, 1000) : cause) },
+    // retrying for ever. Once connected, a lost Redis is waited for.
+    socket: { reconnectStrategy: (retries, cause) => (connected ? reconnectDelay(retries) : cause) },
   });
   // node-redis reports each failed reconnect as 'error'; unheard, the first one would end the process.
   client.on('error', () => undefined);
@@ -137,14 +136,17 @@ async function connect(createClient: RedisModule['createClient'], url: string): 
   return client;
 }
 
-function checkedClient(redis: unknown): RedisClientLike {
+function checkRedisOption(redis: unknown): void {
+  if (typeof redis === 'string') {
+    if (/^rediss?:\/\//.test(redis)) return;
+    throw new TypeError(`redis must be a redis:// or rediss:// URL or a connected client; got ${JSON.stringify(redis)}`);
+  }
   const client = redis as Partial<RedisClientLike> | null;
   if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
     throw new TypeError(`redis must be a Redis URL or a client of the redis package; got ${typeof redis}`);
   }
   if (client.isOpen !== true)
     throw new TypeError('The redis client is not connected: await client.connect() before createJobServer');
-  return client as RedisClientLike;
 }
 
 /**
@@ -162,7 +164,7 @@ function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
       value: () => {
         const duplicate = source.duplicate({
           disableOfflineQueue: false,
-          socket: { ...source.options?.socket, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) },
+          socket: { ...source.options?.socket, reconnectStrategy: reconnectDelay },
         });
         duplicate.unref();
         return duplicate;
