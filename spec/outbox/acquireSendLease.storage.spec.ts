@@ -109,6 +109,29 @@ describe('acquireSendLease', () => {
       a.close();
     });
 
+    it('should take over a lease that expires further ahead than leaseTtl (a clock a day ahead), and report it once', () => {
+      const shared = memoryStorage();
+      const scheduler = virtualTime();
+      shared.setItem(LEASE, JSON.stringify({ owner: 'ahead', expiresAt: scheduler.now() + 86_400_000 }));
+      const a = tab('a', shared, scheduler);
+      advance(scheduler, TTL);
+      expect(a.seen).toEqual([false, true]);
+      expect(a.problems).toEqual([{ kind: 'clock' }]);
+      expect(record(shared)?.owner).toBe('a');
+      a.close();
+    });
+
+    it('should respect a lease that expires up to leaseTtl + settleDelay ahead (timer jitter)', () => {
+      const shared = memoryStorage();
+      const scheduler = virtualTime();
+      shared.setItem(LEASE, JSON.stringify({ owner: 'rival', expiresAt: scheduler.now() + TTL + SETTLE }));
+      const a = tab('a', shared, scheduler);
+      advance(scheduler, TTL - 1);
+      expect(a.seen).toEqual([false]);
+      expect(a.problems).toEqual([]);
+      a.close();
+    });
+
     it('should hold, reporting once, when storage refuses writes: a duplicate send beats none', () => {
       const { storage, failures } = spyStorage();
       failures.setItem = domError('QuotaExceededError');

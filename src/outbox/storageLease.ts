@@ -24,7 +24,8 @@ const LeaseRecordSchema = v.strictObject({
 /**
  * A lease in shared storage, for browsers without Web Locks: the record `{ owner, expiresAt }`
  * under `key`, renewed every `leaseTtl / 3` while held and removed on unsubscribe. Another owner's
- * record is taken over only once expired (its tab died without releasing). A claim is read back
+ * record is taken over only once expired (its tab died without releasing), or at once when it expires
+ * further ahead than `leaseTtl` (plus `settleDelay`), reported as `clock`. A claim is read back
  * after `settleDelay`: storage has no compare-and-set, so when two tabs claim at once the last
  * write wins and the other sees it lost. Emits `false`, then `true` while held, `false` if lost.
  *
@@ -48,7 +49,12 @@ export function storageLease(config: StorageLeaseConfig): Observable<boolean> {
       const record = read();
       const now = scheduler.now();
       if (record === undefined) return of(true);
-      if (record !== null && record.owner !== ownerId && record.expiresAt > now) return of(false);
+      if (record !== null && record.owner !== ownerId && record.expiresAt > now) {
+        // No tab on this clock writes an expiry further ahead (`settleDelay` absorbs float and timer
+        // jitter): a clock that ran ahead or a forged record did, and would block sending until then.
+        if (record.expiresAt - now <= leaseTtl + settleDelay) return of(false);
+        report({ kind: 'clock' });
+      }
       if (!slot.write(JSON.stringify({ owner: ownerId, expiresAt: now + leaseTtl }))) return of(true);
       // A renewal of our own record needs no settle: a rival only writes over an expired record.
       return record?.owner === ownerId ? of(ours()) : timer(settleDelay, scheduler).pipe(map(ours));
