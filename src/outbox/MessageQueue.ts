@@ -73,7 +73,8 @@ export class MessageQueue {
       }
       const { maxMessageBytes } = this.options;
       const bytes = new TextEncoder().encode(JSON.stringify({ id, event, data: payload })).length;
-      if (bytes > maxMessageBytes) throw new RangeError(`MessageQueue: message of ${bytes} bytes is above maxMessageBytes (${maxMessageBytes}).`);
+      if (bytes > maxMessageBytes)
+        throw new RangeError(`MessageQueue: message of ${bytes} bytes is above maxMessageBytes (${maxMessageBytes}).`);
       this.queue.push({ id, timestamp: new Date(this.options.scheduler.now()), event, data: payload, retries: 0 });
       return id;
     });

@@ -6,7 +6,7 @@
  * - `quota`: a write threw `QuotaExceededError`: messages stay queued in memory only;
  * - `corrupt`: what was stored was not valid JSON, had the wrong shape, or held hostile keys
  *   (`__proto__`, `constructor`); the invalid part was dropped;
- * - `clock`: another tab's send lease expired further ahead than `leaseTtl` (its clock ran ahead,
+ * - `clock`: another tab's send lease expired further ahead than a lease lasts (its clock ran ahead,
  *   or the record was forged); it was taken over rather than block sending until then.
  *
  * @example
