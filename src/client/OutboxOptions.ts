@@ -10,7 +10,11 @@ import type { StorageLike } from '../outbox/StorageLike.js';
 export interface OutboxOptions {
   /** Most messages kept; a new one beyond it drops the oldest into `deadLetters$`. @default 100 */
   maxSize?: number;
-  /** Resends of a message whose ack does not come, before it goes to `deadLetters$`. @default 3 */
+  /**
+   * Resends of a message after a failed attempt (no ack within `ackTimeout`, an ack that is not
+   * `{ id }` with its id, or the link dropping before the ack), before it goes to `deadLetters$`.
+   * @default 3
+   */
   maxRetries?: number;
   /**
    * Largest message `send` accepts, in bytes: the envelope `{ id, event, data }` as JSON in UTF-8.
