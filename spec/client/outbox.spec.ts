@@ -68,20 +68,20 @@ describe('outbox', () => {
       }
     });
 
-    it('should report a storage that cannot be used once, to a later errors$ subscriber', async () => {
-      const error = Object.assign(new Error('denied'), { name: 'SecurityError' });
-      const restore = stubLocalStorage({
-        get() {
-          throw error;
-        },
-      });
+    const denied = Object.assign(new Error('denied'), { name: 'SecurityError' });
+    // prettier-ignore
+    it.each<[string, PropertyDescriptor, string]>([
+      ['missing (SSR, Node)',       { value: undefined },                                'outbox storage: unavailable'],
+      ['refused (SecurityError)',   { get: () => { throw denied; } },                   'denied'],
+    ])('should report a localStorage %s once, to a later errors$ subscriber', async (_, localStorage, message) => {
+      const restore = stubLocalStorage(localStorage);
       const client = createJobStreams({ url: URL, outbox: outbox() });
       try {
         const reported: JobStreamsError[] = [];
         client.errors$.subscribe((problem) => reported.push(problem));
         expect(await firstValueFrom(client.outbox$)).toEqual([]);
 
-        expect(reported).toEqual([{ error }]);
+        expect(reported.map(({ error }) => error.message)).toEqual([message]);
       } finally {
         client.dispose();
         restore();
