@@ -55,6 +55,7 @@ export async function startCluster(config: StartClusterConfig = {}): Promise<Clu
   const { nodes: count = 3, port = 0, appendOnly = false, dashboard, demo = false, echo = false } = config;
   const watchdog = startProcessWatchdog();
   const started: { redis?: RedisProcess; haproxy?: HaproxyProcess; nodes: NodeProcess[] } = { nodes: [] };
+  // A node started before another failed to start is in no list: watchdog.close() kills it.
   const stop = async () => {
     await Promise.all([started.haproxy?.stop(), ...started.nodes.map((node) => node.process.stop())]);
     await started.redis?.stop();

@@ -68,9 +68,15 @@ export async function startProcess(
   if (child.pid !== undefined) watchdog.watch(child.pid);
   void exited.then(() => child.pid !== undefined && watchdog.forget(child.pid));
 
+  // Once a line said ready, later lines are not matched any more.
   let isReady = false;
   let markReady: () => void = () => undefined;
-  const readyLine = new Promise<void>((resolve) => (markReady = resolve));
+  const readyLine = new Promise<void>((resolve) => {
+    markReady = () => {
+      isReady = true;
+      resolve();
+    };
+  });
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
@@ -115,7 +121,6 @@ export async function startProcess(
   } finally {
     clearTimeout(timer);
   }
-  isReady = true;
   return managed;
 }
 
