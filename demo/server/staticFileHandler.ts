@@ -64,7 +64,11 @@ export function staticFileHandler(
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     if (rawPath.startsWith('/api/')) return false;
     if (method !== 'GET' && method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
+      res.writeHead(405, {
+        allow: 'GET, HEAD',
+        'content-type': 'text/plain; charset=utf-8',
+        'x-content-type-options': 'nosniff',
+      });
       res.end('Method not allowed');
       return true;
     }

@@ -8,7 +8,7 @@ import type { JobServer } from '../../src/server/index.js';
  */
 export function recordHandshakeAuth(server: JobServer): Record<string, unknown>[] {
   const seen: Record<string, unknown>[] = [];
-  const record = (socket: Socket) => seen.push(socket.handshake.auth as Record<string, unknown>);
+  const record = (socket: Socket) => seen.push(socket.handshake.auth);
   server.io.on('connection', record);
   // Job namespaces are children of a dynamic one, created (and cleaned up) as clients connect.
   server.io.on('new_namespace', (namespace) => namespace.on('connection', record));

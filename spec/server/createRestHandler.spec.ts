@@ -28,8 +28,14 @@ describe('createRestHandler', () => {
       const grownMb = (heapAfterGc() - before) / MB;
       printFigure({ test: 'rest: frames=1e7 and clips=1000×1000', statuses: [frames.status, clips.status], elapsedMs, grownMb });
 
-      expect(frames).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST', message: expect.stringContaining(`at most ${MAX_JOB_STEPS}`) } } });
-      expect(clips).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('fewer clips or progressPerClip') } } });
+      expect(frames).toMatchObject({
+        status: 400,
+        body: { error: { code: 'BAD_REQUEST', message: expect.stringContaining(`at most ${MAX_JOB_STEPS}`) } },
+      });
+      expect(clips).toMatchObject({
+        status: 400,
+        body: { error: { message: expect.stringContaining('fewer clips or progressPerClip') } },
+      });
       expect(server.jobs.list()).toEqual([]);
       expect(elapsedMs).toBeLessThan(1000);
       expect(grownMb).toBeLessThan(5);
@@ -78,7 +84,12 @@ describe('createRestHandler', () => {
         });
       }
       expect(server.jobs.list()).toEqual([{ id, status: 'queued' }]);
-      const cancelled = await postJson(server, `/api/v1/generations/${id}/cancel`, {}, { 'content-type': 'application/json; charset=utf-8' });
+      const cancelled = await postJson(
+        server,
+        `/api/v1/generations/${id}/cancel`,
+        {},
+        { 'content-type': 'application/json; charset=utf-8' },
+      );
       expect(cancelled).toMatchObject({ status: 200, body: { id, status: 'cancelled' } });
     });
   });
@@ -129,7 +140,7 @@ describe('createRestHandler', () => {
       expect(answers.map((answer) => answer.status)).toEqual([200, 404, 201, 400, 415, 200, 200, 200, 404]);
       expect(answers.map((answer) => answer.headers['x-content-type-options'])).toEqual(answers.map(() => 'nosniff'));
       // The 404 still echoes the id it was asked for, as JSON a browser will not sniff as HTML.
-      expect(answers[1]?.body).toMatchObject({ error: { message: expect.stringContaining('<script>') } });
+      expect(answers[1].body).toMatchObject({ error: { message: expect.stringContaining('<script>') } });
     });
   });
 

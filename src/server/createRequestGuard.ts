@@ -124,7 +124,10 @@ export function parseOrigin(text: string): URL | undefined {
 function matches(pattern: OriginPattern, origin: string): boolean {
   if ('any' in pattern) return true;
   if ('origin' in pattern) return origin === pattern.origin;
-  return origin === pattern.prefix || (origin.startsWith(`${pattern.prefix}:`) && /^\d{1,5}$/.test(origin.slice(pattern.prefix.length + 1)));
+  return (
+    origin === pattern.prefix ||
+    (origin.startsWith(`${pattern.prefix}:`) && /^\d{1,5}$/.test(origin.slice(pattern.prefix.length + 1)))
+  );
 }
 
 function sameHost(origin: string, host: string): boolean {

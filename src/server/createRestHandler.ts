@@ -63,34 +63,47 @@ export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandl
       hits.count(id);
       if (failures.count > 0) {
         failures.count--;
-        return sendError(res, failures.status, 'UNAVAILABLE', 'Simulated failure (failNextPolls)');
+        sendError(res, failures.status, 'UNAVAILABLE', 'Simulated failure (failNextPolls)');
+        return;
       }
-      return found(res, jobs, kindOf(plural), id);
+      found(res, jobs, kindOf(plural), id);
+      return;
     }
     if (method === 'POST' && (JOBS.test(path) || CANCEL.test(path)) && !isJson(req)) {
       req.resume();
-      return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST ${path} needs "Content-Type: application/json".`);
+      sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST ${path} needs "Content-Type: application/json".`);
+      return;
     }
     if ((match = JOBS.exec(path)) && method === 'POST') {
       const kind = kindOf(match[1] ?? '');
       const options = pick(await readJsonBody(req), BODY_FIELDS[kind]);
       // `pick` kept only known fields with the right types; `planJob` checks their ranges.
       const id = kind === 'generation' ? jobs.startGeneration(options) : jobs.startComposition(options);
-      return sendJson(res, 201, jobs.get(id));
+      sendJson(res, 201, jobs.get(id));
+      return;
     }
     if ((match = CANCEL.exec(path)) && method === 'POST') {
       const [, plural = '', rawId = ''] = match;
       const id = decodeURIComponent(rawId);
       if (jobs.info(id)?.kind === kindOf(plural)) jobs.cancel(id);
       req.resume();
-      return found(res, jobs, kindOf(plural), id);
+      found(res, jobs, kindOf(plural), id);
+      return;
     }
     if ((match = THUMBNAIL.exec(path)) && method === 'GET') {
-      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=3600', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': 'image/svg+xml',
+        'cache-control': 'max-age=3600',
+        'x-content-type-options': 'nosniff',
+      });
       return void res.end(thumbnailSvg(decodeURIComponent(match[1] ?? ''), Number(match[2])));
     }
     if (VIDEO.test(path) && method === 'GET') {
-      res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': PLACEHOLDER_MP4.length, 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, {
+        'content-type': 'video/mp4',
+        'content-length': PLACEHOLDER_MP4.length,
+        'x-content-type-options': 'nosniff',
+      });
       return void res.end(PLACEHOLDER_MP4);
     }
     sendError(res, 404, 'NOT_FOUND', `No route for ${method} ${path}`);

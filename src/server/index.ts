@@ -19,9 +19,4 @@ export { JOB_NAMESPACE, type Handshake } from './attachJobSockets.js';
 export type { DedupeEntry, OutboxAck, OutboxLog, RejectedEnvelope } from './createOutboxLog.js';
 export { LOOPBACK_ORIGINS } from './createRequestGuard.js';
 export type { PersistedState } from './createStateStore.js';
-export {
-  demoControlHandler,
-  DEMO_CONTROL_HEADER,
-  type DemoControlConfig,
-  type DemoControlTarget,
-} from './demoControlHandler.js';
+export { demoControlHandler, DEMO_CONTROL_HEADER, type DemoControlConfig, type DemoControlTarget } from './demoControlHandler.js';
