@@ -60,6 +60,12 @@ describe('createJobServer: what the outbox log and the test records keep', () =>
       expect(server.control.outbox.dedupe().map((entry) => entry.id)).toEqual(['b', 'c', 'd']);
     });
 
+    it('should refuse limits that would be no limit at all', async () => {
+      await expect(createJobServer({ dedupeTtlMs: Number.NaN })).rejects.toThrow(/dedupeTtlMs must be an integer >= 0 or Infinity/);
+      await expect(createJobServer({ recordLimit: -1 })).rejects.toThrow(/recordLimit/);
+      await expect(createJobServer({ dedupeLimit: 0 })).rejects.toThrow(/dedupeLimit/);
+    });
+
     it('should persist ids and expiries, never the payloads', async () => {
       const directory = mkdtempSync(join(tmpdir(), 'jobstream-dedupe-'));
       try {

@@ -7,6 +7,7 @@ import type { JobNotice, JobPlan, JobRecord } from './JobRecord.js';
 import type { JobSimulator } from './JobSimulator.js';
 import { timelineOf } from './timelineOf.js';
 import type { JobTimeline } from './JobTimeline.js';
+import { checkLimit } from './checkLimit.js';
 import { planJob } from './planJob.js';
 import { TooManyJobsError } from './TooManyJobsError.js';
 
@@ -231,10 +232,4 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
       events$.complete();
     },
   };
-}
-
-function checkLimit(name: string, value: unknown): void {
-  if (value !== Infinity && (!Number.isSafeInteger(value) || (value as number) < 1)) {
-    throw new RangeError(`${name} must be an integer >= 1 or Infinity, got ${String(value)}.`);
-  }
 }

@@ -2,6 +2,7 @@ import { asyncScheduler, noop, type SchedulerLike } from 'rxjs';
 import { OutboundEnvelopeSchema, type OutboundEnvelope } from '../protocol/index.js';
 import { safeParse } from '../protocol/parse.js';
 import { appendBounded } from './appendBounded.js';
+import { checkLimit } from './checkLimit.js';
 
 /** An outbound payload the server refused, and why. */
 export interface RejectedEnvelope {
@@ -99,6 +100,9 @@ export const DEFAULT_OUTBOX_LOG = {
  */
 export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(payload: unknown): OutboxAck } {
   const { apply, onChange, restore, dedupeTtlMs, dedupeLimit, recordLimit, scheduler } = { ...DEFAULT_OUTBOX_LOG, ...config };
+  checkLimit('dedupeTtlMs', dedupeTtlMs, 0);
+  checkLimit('dedupeLimit', dedupeLimit);
+  checkLimit('recordLimit', recordLimit, 0);
   const received: OutboundEnvelope[] = [];
   const applied: OutboundEnvelope[] = [];
   const rejected: RejectedEnvelope[] = [];
