@@ -107,12 +107,14 @@ export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(
   const applied: OutboundEnvelope[] = [];
   const rejected: RejectedEnvelope[] = [];
   const seen = new Map<string, number>();
-  for (const { id, expiresAt } of [...restore].sort((a, b) => a.expiresAt - b.expiresAt)) seen.set(id, expiresAt);
+  for (const { id, expiresAt } of [...restore].sort((a, b) => a.expiresAt - b.expiresAt).slice(-dedupeLimit)) {
+    seen.set(id, expiresAt);
+  }
 
   function forgetExpired(): void {
     const now = scheduler.now();
     for (const [id, expiresAt] of seen) {
-      if (expiresAt > now && seen.size <= dedupeLimit) break;
+      if (expiresAt > now) break;
       seen.delete(id);
     }
   }
@@ -136,7 +138,11 @@ export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(
       forgetExpired();
       if (!seen.has(envelope.id)) {
         seen.set(envelope.id, scheduler.now() + dedupeTtlMs);
-        forgetExpired();
+        // Full: the oldest id goes early, which only matters if that message is ever resent.
+        for (const oldest of seen.keys()) {
+          if (seen.size <= dedupeLimit) break;
+          seen.delete(oldest);
+        }
         appendBounded(applied, envelope, recordLimit);
         // Recorded before acting, so an action that throws still counts as applied and a
         // resend cannot retry a half-done side effect.
