@@ -3,6 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import { DEFAULT_OUTBOX, memoryStorage, outbox } from '../../src/outbox.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
+import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
+import { stubLocalStorage } from '../outbox/helpers.js';
 
 const URL = 'https://api.example.com';
 const PLUGIN_HINT = /outbox is a plugin.*outbox: outbox\(\{ storage \}\).*import \{ outbox \} from "jobstream\/outbox"/;
@@ -44,9 +46,71 @@ describe('outbox', () => {
     });
   });
 
+  describe('with storage problems found when the client is created', () => {
+    const CORRUPT = '{"version":1,"messages":[{"id":"x"},';
+    const key = `jobstream:outbox:v1:${URL}`;
+
+    it('should report corrupt storage once, to the first errors$ subscriber, even one that comes later', async () => {
+      const storage = memoryStorage();
+      storage.setItem(key, CORRUPT);
+      const client = createJobStreams({ url: URL, outbox: outbox({ storage }) });
+      try {
+        const first: JobStreamsError[] = [];
+        const second: JobStreamsError[] = [];
+        client.errors$.subscribe((problem) => first.push(problem));
+        expect(await firstValueFrom(client.outbox$)).toEqual([]);
+        client.errors$.subscribe((problem) => second.push(problem));
+
+        expect(first.map(({ error }) => error.message)).toEqual([expect.stringMatching(/outbox storage: corrupt/)]);
+        expect(second).toEqual([]);
+      } finally {
+        client.dispose();
+      }
+    });
+
+    const denied = Object.assign(new Error('denied'), { name: 'SecurityError' });
+    // prettier-ignore
+    it.each<[string, PropertyDescriptor, string]>([
+      ['missing (SSR, Node)',       { value: undefined },                                'outbox storage: unavailable'],
+      ['refused (SecurityError)',   { get: () => { throw denied; } },                   'denied'],
+    ])('should report a localStorage %s once, to a later errors$ subscriber', async (_, localStorage, message) => {
+      const restore = stubLocalStorage(localStorage);
+      const client = createJobStreams({ url: URL, outbox: outbox() });
+      try {
+        const reported: JobStreamsError[] = [];
+        client.errors$.subscribe((problem) => reported.push(problem));
+        expect(await firstValueFrom(client.outbox$)).toEqual([]);
+
+        expect(reported.map(({ error }) => error.message)).toEqual([message]);
+      } finally {
+        client.dispose();
+        restore();
+      }
+    });
+  });
+
+  describe('with data above maxMessageBytes', () => {
+    it('should make send() throw a RangeError that names the option, and queue nothing', async () => {
+      const client = createJobStreams({ url: URL, outbox: outbox({ storage: memoryStorage() }) });
+      try {
+        expect(() => client.send('note', { blob: 'x'.repeat(1_000_000) })).toThrow(RangeError);
+        expect(() => client.send('note', { blob: 'x'.repeat(1_000_000) })).toThrow(/maxMessageBytes \(1000000\)/);
+        expect(await firstValueFrom(client.outbox$)).toEqual([]);
+      } finally {
+        client.dispose();
+      }
+    });
+  });
+
   describe('with defaults', () => {
     it('should expose them as DEFAULT_OUTBOX', () => {
-      expect(DEFAULT_OUTBOX).toEqual({ maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 });
+      expect(DEFAULT_OUTBOX).toEqual({
+        maxSize: 100,
+        maxRetries: 3,
+        ttl: 3_600_000,
+        ackTimeout: 10_000,
+        maxMessageBytes: 1_000_000,
+      });
     });
   });
 

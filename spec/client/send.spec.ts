@@ -5,6 +5,7 @@ import { memoryStorage, outbox } from '../../src/outbox.js';
 import { FakeLockManager } from '../outbox/FakeLockManager.js';
 import { createFaultProxy } from '../helpers/createFaultProxy.js';
 import { startHarness, type Harness } from '../helpers/liveClient.js';
+import { ConnectionLostError } from '../../src/transport/ConnectionLostError.js';
 
 let harness: Harness;
 beforeEach(async () => {
@@ -91,6 +92,22 @@ describe('createJobStreams send()', () => {
     });
   });
 
+  describe('without Web Locks, over a storage lease left by a tab whose clock was a day ahead', () => {
+    it('should take the lease over, report it on errors$ and deliver', async () => {
+      const { server } = harness;
+      const storage = memoryStorage();
+      const key = 'outbox-under-test';
+      storage.setItem(`${key}:lease`, JSON.stringify({ owner: 'ahead', expiresAt: Date.now() + 86_400_000 }));
+      const client = harness.client({ outbox: outbox({ storage, key, locks: null }) });
+      const errors: Error[] = [];
+      client.errors$.subscribe(({ error }) => errors.push(error));
+      const id = client.send('note', { n: 1 });
+
+      await vi.waitFor(() => expect(ids(server.control.outbox.applied)).toEqual([id]), { timeout: 5000 });
+      expect(errors.map(({ message }) => message)).toEqual([expect.stringMatching(/outbox storage: clock/)]);
+    });
+  });
+
   describe('when acks never come', () => {
     it('should dead-letter the message after maxRetries resends, applied once by the server', async () => {
       const { server } = harness;
@@ -104,6 +121,25 @@ describe('createJobStreams send()', () => {
       expect(ids(server.control.outbox.received)).toEqual([id, id, id]);
       expect(ids(server.control.outbox.applied)).toEqual([id]);
       expect(await firstValueFrom(client.outbox$)).toEqual([]);
+    });
+  });
+
+  describe("with a message above the server's 1 MB maxHttpBufferSize, let past maxMessageBytes", () => {
+    it('should count each dropped link as an attempt, dead-letter it after maxRetries and deliver those behind it', async () => {
+      const { server } = harness;
+      const client = harness.client({
+        outbox: outbox({ storage: memoryStorage(), maxRetries: 2, maxMessageBytes: 3_000_000 }),
+      });
+      const letters: DeadLetter[] = [];
+      client.deadLetters$.subscribe((letter) => letters.push(letter));
+      const poison = client.send('note', { blob: 'x'.repeat(2_000_000) });
+      const behind = [client.send('note', { n: 1 }), client.send('note', { n: 2 })];
+
+      await vi.waitFor(() => expect(ids(server.control.outbox.applied)).toEqual(behind), { timeout: 5000 });
+      expect(letters.map(({ reason, message }) => [reason, message.id])).toEqual([['retries_exhausted', poison]]);
+      expect(letters[0]?.error).toBeInstanceOf(ConnectionLostError);
+      expect(server.control.outbox.received.some(({ id }) => id === poison)).toBe(false);
+      await firstValueFrom(client.outbox$.pipe(filter((messages) => messages.length === 0)));
     });
   });
 

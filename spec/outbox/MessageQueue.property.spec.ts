@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../src/outbox/DeadLetter.js';
 import type { MessageQueue } from '../../src/outbox/MessageQueue.js';
+import { domError, spyStorage } from './helpers.js';
 import { setupQueue } from './setupQueue.js';
 
 const MAX_SIZE = 4;
@@ -169,6 +170,66 @@ describe('MessageQueue', () => {
             ],
           ],
         },
+      );
+    });
+  });
+
+  describe('across two tabs, one of whose writes fail at times (quota)', () => {
+    type TabOp =
+      | { kind: 'enqueue'; tab: 0 | 1 }
+      | { kind: 'remove' | 'incrementRetries'; tab: 0 | 1; pick: number }
+      | { kind: 'quota'; full: boolean };
+    const tabOpArbitrary: fc.Arbitrary<TabOp> = fc.oneof(
+      {
+        arbitrary: fc.record({ kind: fc.constant('enqueue' as const), tab: fc.constantFrom(0 as const, 1 as const) }),
+        weight: 3,
+      },
+      fc.record({
+        kind: fc.constantFrom('remove' as const, 'incrementRetries' as const),
+        tab: fc.constantFrom(0 as const, 1 as const),
+        pick: fc.nat(8),
+      }),
+      fc.record({ kind: fc.constant('quota' as const), full: fc.boolean() }),
+    );
+
+    it('should end with exactly what was sent and neither removed nor dropped, once writes succeed', () => {
+      fc.assert(
+        fc.property(fc.array(tabOpArbitrary, { maxLength: 40 }), (ops) => {
+          const { open, storage: shared, dropped } = setupQueue({ maxSize: MAX_SIZE, maxRetries: MAX_RETRIES });
+          const flaky = spyStorage(shared);
+          const tabs = [open({ storage: flaky.storage }), open()] as const;
+          const sent: string[] = [];
+          const removed = new Set<string>();
+          for (const op of ops) {
+            if (op.kind === 'quota') {
+              if (op.full) flaky.failures.setItem = domError('QuotaExceededError');
+              else delete flaky.failures.setItem;
+              continue;
+            }
+            const tab = tabs[op.tab];
+            if (op.kind === 'enqueue') {
+              sent.push(tab.enqueue('e', null));
+              continue;
+            }
+            const id = sent[op.pick] ?? 'missing';
+            if (op.kind === 'remove' && tab.remove(id)) removed.add(id);
+            if (op.kind === 'incrementRetries') tab.incrementRetries(id);
+          }
+          delete flaky.failures.setItem;
+          tabs[0].size();
+          tabs[1].size();
+
+          const gone = new Set([...removed, ...dropped.map(({ message }) => message.id)]);
+          const expected = sent.filter((id) => !gone.has(id));
+          for (const queue of [...tabs, open()])
+            expect(
+              queue
+                .getAll()
+                .map(({ id }) => id)
+                .sort(),
+            ).toEqual(expected.sort());
+        }),
+        { numRuns: 300 },
       );
     });
   });

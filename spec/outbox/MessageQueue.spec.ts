@@ -44,6 +44,38 @@ describe('MessageQueue', () => {
     });
   });
 
+  describe('with maxMessageBytes', () => {
+    /** The envelope `{ id, event, data }` as JSON, in UTF-8 bytes: two per `é`. */
+    const envelopeBytes = (id: string, data: string) => JSON.stringify({ id, event: 'e', data }).length + data.length;
+
+    it('should refuse with a RangeError a message whose encoded envelope is above it, in UTF-8 bytes, and change nothing', () => {
+      const data = 'é'.repeat(10);
+      const bytes = envelopeBytes('m1', data);
+      const { queue } = setupQueue({ maxMessageBytes: bytes - 1 });
+      expect(() => queue.enqueue('e', data)).toThrow(RangeError);
+      expect(() => queue.enqueue('e', data)).toThrow(`message of ${bytes} bytes is above maxMessageBytes (${bytes - 1})`);
+      expect(queue.size()).toBe(0);
+    });
+
+    it('should accept a message exactly at it', () => {
+      const data = 'é'.repeat(10);
+      const { queue } = setupQueue({ maxMessageBytes: envelopeBytes('m1', data) });
+      queue.enqueue('e', data);
+      expect(queue.size()).toBe(1);
+    });
+
+    it("should default to 1,000,000, socket.io's default maxHttpBufferSize", () => {
+      const { queue } = setupQueue();
+      expect(() => queue.enqueue('e', 'x'.repeat(1_000_000))).toThrow(RangeError);
+      queue.enqueue('e', 'x'.repeat(999_900));
+      expect(queue.size()).toBe(1);
+    });
+
+    it.each([0, -1, Number.NaN])('should throw a RangeError for %s', (maxMessageBytes) => {
+      expect(() => setupQueue({ maxMessageBytes })).toThrow(RangeError);
+    });
+  });
+
   describe('dequeue', () => {
     it('should remove and return messages oldest first, then null', () => {
       const { queue } = setupQueue();

@@ -76,6 +76,79 @@ describe('MessageQueue', () => {
       expect(open().getAll().map((m) => m.event)).toEqual(['saved', 'memory only', 'after recovery']);
     });
 
+    describe('while another tab writes', () => {
+      /** Tab A writes through storage that can refuse writes, tab B straight to the shared one. */
+      function twoTabs() {
+        const { open, scheduler, storage: shared, problems } = setupQueue();
+        const flaky = spyStorage(shared);
+        const events = (queue: { getAll(): { event: string }[] }) => queue.getAll().map((m) => m.event);
+        return {
+          tabA: open({ storage: flaky.storage }),
+          tabB: open(),
+          reopen: () => events(open()),
+          events,
+          failures: flaky.failures,
+          scheduler,
+          problems,
+        };
+      }
+
+      it("should merge by id on every write and never drop the other tab's messages", () => {
+        const { tabA, tabB, reopen, failures, scheduler } = twoTabs();
+        tabA.enqueue('a1', null);
+        failures.setItem = domError('QuotaExceededError');
+        scheduler.frame += 10;
+        tabA.enqueue('a2', null);
+        delete failures.setItem;
+        scheduler.frame += 10;
+        tabB.enqueue('b1', null);
+        scheduler.frame += 10;
+        tabA.enqueue('a3', null);
+
+        expect(reopen()).toEqual(['a1', 'a2', 'b1', 'a3']);
+      });
+
+      it('should keep merging while writes keep failing, and write the union once they succeed', () => {
+        const { tabA, tabB, reopen, events, failures, scheduler } = twoTabs();
+        failures.setItem = domError('QuotaExceededError');
+        tabA.enqueue('a1', null);
+        scheduler.frame += 10;
+        tabB.enqueue('b1', null);
+        scheduler.frame += 10;
+        tabA.enqueue('a2', null);
+        expect(events(tabA)).toEqual(['a1', 'b1', 'a2']);
+        delete failures.setItem;
+        tabA.size();
+
+        expect(reopen()).toEqual(['a1', 'b1', 'a2']);
+      });
+
+      it('should not bring back what either tab removed while its writes failed', () => {
+        const { tabA, tabB, reopen, failures } = twoTabs();
+        const [first, second] = [tabA.enqueue('a1', null), tabA.enqueue('a2', null)];
+        tabB.enqueue('b1', null);
+        failures.setItem = domError('QuotaExceededError');
+        tabA.remove(first); // acked while A cannot write
+        tabB.remove(second); // delivered by B meanwhile
+        delete failures.setItem;
+        tabA.size();
+
+        expect(reopen()).toEqual(['b1']);
+      });
+
+      it("should keep the other tab's retry count", () => {
+        const { tabA, tabB, failures, problems } = twoTabs();
+        const id = tabA.enqueue('a1', null);
+        failures.setItem = domError('QuotaExceededError');
+        tabA.enqueue('a2', null);
+        tabB.incrementRetries(id);
+        delete failures.setItem;
+
+        expect(tabA.getAll().map((m) => m.retries)).toEqual([1, 0]);
+        expect(problems.map((p) => p.kind)).toEqual(['quota']);
+      });
+    });
+
     it('should report other write errors as "unavailable"', () => {
       const { storage, failures } = spyStorage();
       failures.setItem = new TypeError('boom');

@@ -118,7 +118,7 @@ describe('acquireSendLease', () => {
       };
       const scheduler = virtualTime();
       const shared = memoryStorage();
-      shared.setItem(LOCK, JSON.stringify({ owner: 'thief', expiresAt: 1e15 }));
+      shared.setItem(LOCK, JSON.stringify({ owner: 'thief', expiresAt: 5000 }));
       const seen: boolean[] = [];
       const subscription = acquireSendLease({ locks, scheduler, storage: shared }).subscribe((held) => seen.push(held));
       await flushMicrotasks();

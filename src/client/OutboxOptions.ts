@@ -10,8 +10,19 @@ import type { StorageLike } from '../outbox/StorageLike.js';
 export interface OutboxOptions {
   /** Most messages kept; a new one beyond it drops the oldest into `deadLetters$`. @default 100 */
   maxSize?: number;
-  /** Resends of a message whose ack does not come, before it goes to `deadLetters$`. @default 3 */
+  /**
+   * Resends of a message after a failed attempt (no ack within `ackTimeout`, an ack that is not
+   * `{ id }` with its id, or the link dropping before the ack), before it goes to `deadLetters$`.
+   * @default 3
+   */
   maxRetries?: number;
+  /**
+   * Largest message `send` accepts, in bytes: the envelope `{ id, event, data }` as JSON in UTF-8.
+   * Above it `send` throws a `RangeError`: a socket.io server drops the connection on a message
+   * above its `maxHttpBufferSize` (1 MB by default). Raise both together, or send a reference.
+   * @default 1000000
+   */
+  maxMessageBytes?: number;
   /** Ms a message may wait before it expires into `deadLetters$`. @default 3600000 */
   ttl?: number;
   /** Ms to wait for the server's ack of one message. @default 10000 */
@@ -36,4 +47,10 @@ export interface OutboxOptions {
 }
 
 /** Defaults of {@link OutboxOptions}; `key` defaults to `jobstream:outbox:v1:${url}`. */
-export const DEFAULT_OUTBOX = { maxSize: 100, maxRetries: 3, ttl: 3_600_000, ackTimeout: 10_000 } as const;
+export const DEFAULT_OUTBOX = {
+  maxSize: 100,
+  maxRetries: 3,
+  ttl: 3_600_000,
+  ackTimeout: 10_000,
+  maxMessageBytes: 1_000_000,
+} as const;

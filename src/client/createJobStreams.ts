@@ -1,4 +1,4 @@
-import { defer, NEVER, noop, of, Subject, type Observable } from 'rxjs';
+import { concat, defer, NEVER, noop, of, Subject, type Observable } from 'rxjs';
 import type { ConnectionState } from '../protocol/connection.js';
 import type { WebSocketEvent } from '../protocol/events.js';
 import type { JobKind } from '../protocol/resources.js';
@@ -30,7 +30,11 @@ export interface JobStreams {
   compositionState$(id: string): Observable<JobState>;
   /** The link's state; watching it does not open a connection. */
   readonly connectionState$: Observable<ConnectionState>;
-  /** Problems the streams recovered from: refused payloads, failed polls, unanswered subscribes. */
+  /**
+   * Problems the streams recovered from: refused payloads, failed polls, unanswered subscribes.
+   * Those found before its first subscriber (the outbox's storage, read at creation) are replayed
+   * to that subscriber, up to 20.
+   */
   readonly errors$: Observable<JobStreamsError>;
   /**
    * Queues a message for the server and returns its id at once. It is sent over the socket when
@@ -99,7 +103,10 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
   const feedsDisposed = new Subject<void>();
   const link = createLink(resolved, store, disposed);
   const feeds = new Map<string, JobFeed>();
-  const report = (problem: JobStreamsError) => errors.next(problem);
+  // Kept for the first subscriber of errors$: a problem found before anyone could listen (a corrupt
+  // outbox storage, read right here) would otherwise reach no one, and be reported only once.
+  let early: JobStreamsError[] | undefined = [];
+  const report = (problem: JobStreamsError) => (early ? early.length < 20 && early.push(problem) : errors.next(problem));
   // Shared by every feed, so a job costs a few fields rather than its own timers and link pipeline.
   const feedClient: FeedClient = {
     options: resolved,
@@ -133,7 +140,11 @@ export function createJobStreams(options: JobStreamsOptions = {}): JobStreams {
     generationState$: (id) => defer(() => feed('generation', id).state$),
     compositionState$: (id) => defer(() => feed('composition', id).state$),
     connectionState$: store.state$,
-    errors$: errors.asObservable(),
+    errors$: defer(() => {
+      const replay = early ?? [];
+      early = undefined;
+      return concat(replay, errors);
+    }),
     send(event, data = null) {
       if (isDisposed) throw new Error('jobstream: this client was disposed; create a new one with createJobStreams().');
       return outbox.send(event, data);

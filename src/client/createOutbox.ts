@@ -5,6 +5,7 @@ import {
   EMPTY,
   exhaustMap,
   filter,
+  finalize,
   map,
   type Observable,
   of,
@@ -17,7 +18,7 @@ import {
   timer,
 } from 'rxjs';
 import type { Socket } from 'socket.io-client';
-import { OutboundAckSchema } from '../protocol/messages.js';
+import * as v from 'valibot';
 import { safeParse } from '../protocol/parse.js';
 import { backoffDelay } from '../operators/backoffDelay.js';
 import { acquireSendLease } from '../outbox/acquireSendLease.js';
@@ -28,6 +29,7 @@ import { resolveStorage } from '../outbox/resolveStorage.js';
 import type { StorageProblem } from '../outbox/StorageProblem.js';
 import type { QueuedMessage } from '../outbox/QueuedMessage.js';
 import { ack$ } from '../transport/ack$.js';
+import { ConnectionLostError } from '../transport/ConnectionLostError.js';
 import type { Link } from './createLink.js';
 import { describeError } from './describeError.js';
 import type { JobStreamsError } from './JobStreamsError.js';
@@ -50,10 +52,12 @@ export interface Outbox {
 
 /**
  * Sends queued messages over the root socket, one at a time and in order, while the link is up
- * and this tab holds the send lease. Each message waits for its ack: an ack removes it, silence
- * is retried with backoff up to `maxRetries`, a refusal dead-letters it. Nothing is emitted on a
- * disconnected socket, so socket.io's own send buffer stays empty and a resend after reconnect
- * carries the same id, which the server dedupes.
+ * and this tab holds the send lease. Each message waits for its ack: `{ id }` with its own id
+ * removes it, `{ error }` dead-letters it as refused, and any other answer (reported on `errors$`),
+ * silence, or the link dropping before the answer counts as a failed attempt, retried with backoff
+ * up to `maxRetries`: a message that makes the server drop the connection cannot stall the queue.
+ * Nothing is emitted on a disconnected socket, so socket.io's own send buffer stays empty and a
+ * resend after reconnect carries the same id, which the server dedupes.
  */
 export function createOutbox(
   outbox: OutboxConfig,
@@ -64,6 +68,7 @@ export function createOutbox(
   const { scheduler, log, debugEnabled } = options;
   const deadLetters = new Subject<DeadLetter>();
   const disposed = new Subject<void>();
+  let isDisposed = false;
   // One storage and one report per problem kind for the queue and the lease together: each would
   // otherwise fall back (and report) on its own, again at every reconnect.
   const onProblem = reportOnce((problem: StorageProblem) => {
@@ -75,12 +80,10 @@ export function createOutbox(
     report({ error: problem.error instanceof Error ? problem.error : new Error(`outbox storage: ${problem.kind}`) });
   });
   const storage = resolveStorage(outbox.storage, onProblem);
+  // The queue takes the limits it shares with the outbox (maxSize, maxRetries, maxMessageBytes, ttl, key).
   const queue = new MessageQueue({
-    maxSize: outbox.maxSize,
-    maxRetries: outbox.maxRetries,
-    ttl: outbox.ttl,
+    ...outbox,
     storage,
-    key: outbox.key,
     scheduler,
     onDrop: (letter) => {
       const { message, reason, error } = letter;
@@ -99,17 +102,27 @@ export function createOutbox(
   const deliver$ = (socket: Socket, message: QueuedMessage) => {
     if (debugEnabled)
       log({ scope: 'outbox', message: 'sent', data: { id: message.id, event: message.event, attempt: message.retries + 1 } });
+    let settled = false;
     return ack$(socket, 'message', { id: message.id, event: message.event, data: message.data }).pipe(
       timeout({ first: outbox.ackTimeout, scheduler }),
       tap((response) => {
-        if (safeParse(OutboundAckSchema, response, 'message', 'invalid_payload').ok) {
-          if (debugEnabled) log({ scope: 'outbox', message: 'acked', data: { id: message.id } });
-          queue.remove(message.id);
-        } else {
+        settled = true;
+        // An ack carrying `error`, beside the id or not, refuses the message for good. (An ack is
+        // decoded JSON: reading a key cannot throw.)
+        if ((response as { error?: unknown } | null)?.error !== undefined) {
           queue.reject(message.id, new MessageRejectedError(response));
+          return;
         }
+        const ack = safeParse(v.object({ id: v.literal(message.id) }), response, 'message', 'invalid_payload');
+        if (!ack.ok) {
+          report({ error: ack.error });
+          throw ack.error;
+        }
+        if (debugEnabled) log({ scope: 'outbox', message: 'acked', data: { id: message.id } });
+        queue.remove(message.id);
       }),
       catchError((error: unknown) => {
+        settled = true;
         if (!queue.incrementRetries(message.id, error)) return EMPTY;
         const delay = backoffDelay(message.retries + 1, {
           initialDelay: options.reconnection.delay,
@@ -124,6 +137,11 @@ export function createOutbox(
         }
         return timer(delay, scheduler);
       }),
+      // Cut short without an answer: the link dropped (maybe because of this very message, one above
+      // the server's maxHttpBufferSize), so it counts as an attempt, or it would be resent forever.
+      finalize(
+        () => settled || isDisposed || queue.incrementRetries(message.id, new ConnectionLostError('closed before the ack', '/')),
+      ),
     );
   };
 
@@ -186,6 +204,7 @@ export function createOutbox(
     }),
     deadLetters$: deadLetters.asObservable(),
     dispose() {
+      isDisposed = true;
       disposed.next();
       disposed.complete();
       deadLetters.complete();

@@ -15,7 +15,8 @@ import type { StorageProblem } from './StorageProblem.js';
 
 /**
  * The plan's offline message queue: FIFO, bounded, with TTL and retry counts, persisted to storage
- * on every change and read back before every operation, so tabs on one storage see one queue.
+ * on every change and merged by id with what storage holds before every operation, so tabs on one
+ * storage see one queue, and a tab whose writes failed (quota) drops nothing another tab wrote.
  * It stores; it never sends. The sender peeks, sends, then calls `remove` on ack or
  * `incrementRetries` on failure, while holding the send lease (see `acquireSendLease`).
  *
@@ -29,8 +30,10 @@ export class MessageQueue {
   readonly messages$: Observable<readonly QueuedMessage[]>;
 
   private queue: QueuedMessage[] = [];
-  /** What storage holds as far as we know; `undefined` when memory is ahead (a write failed). */
-  private stored: string | null | undefined = null;
+  /** What storage held when last read or written; memory is ahead of it while writes fail. */
+  private synced: string | null | undefined;
+  /** The ids in `synced`: the common ancestor that tells a removal from an addition when merging. */
+  private base = new Set<string>();
   private emitted = encodeQueue([]);
   private readonly state = new BehaviorSubject<readonly QueuedMessage[]>(Object.freeze([]));
   private readonly slot: StorageSlot;
@@ -39,10 +42,11 @@ export class MessageQueue {
 
   constructor(config: MessageQueueConfig = {}) {
     const options = withDefaults(DEFAULT_MESSAGE_QUEUE, config);
-    const { maxSize, maxRetries, ttl, key } = options;
+    const { maxSize, maxRetries, ttl, key, maxMessageBytes } = options;
     if (!Number.isInteger(maxSize) || maxSize < 1) {
       throw new RangeError('MessageQueue: maxSize must be an integer > 0.');
     }
+    if (!(maxMessageBytes > 0)) throw new RangeError('MessageQueue: maxMessageBytes must be > 0.');
     if (!(maxRetries >= 0)) throw new RangeError('MessageQueue: maxRetries must be >= 0 (Infinity never gives up).');
     if (!(ttl > 0)) throw new RangeError('MessageQueue: ttl must be > 0 ms (Infinity keeps messages forever).');
     this.options = options;
@@ -55,6 +59,7 @@ export class MessageQueue {
   /**
    * Appends a message and returns its id at once.
    * @throws TypeError for an event name the wire contract refuses, or data JSON cannot carry.
+   * @throws RangeError when the envelope `{ id, event, data }`, as JSON in UTF-8, is above `maxMessageBytes`.
    */
   enqueue(event: string, data: unknown): string {
     if (typeof event !== 'string' || event.length === 0 || event.length > MAX_ID_LENGTH) {
@@ -66,6 +71,10 @@ export class MessageQueue {
       if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || this.indexOf(id) >= 0) {
         throw new TypeError('MessageQueue: generateId must return a new, non-empty string each time.');
       }
+      const { maxMessageBytes } = this.options;
+      const bytes = new TextEncoder().encode(JSON.stringify({ id, event, data: payload })).length;
+      if (bytes > maxMessageBytes)
+        throw new RangeError(`MessageQueue: message of ${bytes} bytes is above maxMessageBytes (${maxMessageBytes}).`);
       this.queue.push({ id, timestamp: new Date(this.options.scheduler.now()), event, data: payload, retries: 0 });
       return id;
     });
@@ -141,14 +150,14 @@ export class MessageQueue {
 
   /**
    * Re-reads storage, e.g. on a `storage` event from another tab. Every operation does this too;
-   * call it when nothing else would, so `messages$` shows the other tab's change. While a write has
-   * failed (quota), memory is kept and written again instead, since it holds what storage lacks.
+   * call it when nothing else would, so `messages$` shows the other tab's change. After a failed
+   * write (quota) memory holds what storage lacks: both are merged by id and written again.
    */
   reload(): void {
     this.transact(() => undefined);
   }
 
-  /** Every operation: adopt storage, sweep, change, bound, save, tell. */
+  /** Every operation: merge storage in, sweep, change, bound, save, tell. */
   private transact<T>(change: (dropped: DeadLetter[]) => T, spared?: string): T {
     this.adopt();
     const dropped = this.expire(this.options.ttl, spared);
@@ -162,19 +171,33 @@ export class MessageQueue {
     }
   }
 
+  /**
+   * A three-way merge by id of memory and storage since `base`: what either side added stays,
+   * what either removed goes, and a message in both keeps the higher retry count. Memory's
+   * additions (written nowhere yet: a write failed) join storage's in timestamp order.
+   */
   private adopt(): void {
-    if (this.stored === undefined) return;
     const raw = this.slot.read();
-    if (raw === undefined || raw === this.stored) return;
-    this.stored = raw;
-    const decoded = raw === null ? { messages: [], corrupt: false } : decodeQueue(raw);
-    if (decoded.corrupt) this.report({ kind: 'corrupt' });
-    this.queue = decoded.messages;
+    if (raw === undefined || raw === this.synced) return;
+    const { messages, corrupt } = raw === null ? { messages: [], corrupt: false } : decodeQueue(raw);
+    if (corrupt) this.report({ kind: 'corrupt' });
+    const { base, queue } = this;
+    const ours = new Map(queue.map((message) => [message.id, message]));
+    this.sync(raw, messages);
+    const added = queue.filter(({ id }) => !base.has(id) && !this.base.has(id));
+    const kept = messages
+      .filter(({ id }) => ours.has(id) || !base.has(id))
+      .map((theirs) => {
+        const mine = ours.get(theirs.id);
+        return mine && mine.retries > theirs.retries ? mine : theirs;
+      });
+    // Sorted only when both sides add, so one tab's own order is never rearranged otherwise.
+    this.queue = added.length > 0 ? [...kept, ...added].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime()) : kept;
   }
 
   private save(): void {
     const raw = encodeQueue(this.queue);
-    if (raw !== this.stored) this.stored = this.slot.write(raw) ? raw : undefined;
+    if (raw !== this.synced && this.slot.write(raw)) this.sync(raw, this.queue);
     if (raw === this.emitted) return;
     this.emitted = raw;
     this.state.next(Object.freeze(this.queue.map((message) => Object.freeze(copy(message)))));
@@ -191,6 +214,11 @@ export class MessageQueue {
       }
     });
     if (failures.length > 0) throw failures[0];
+  }
+
+  private sync(raw: string | null, messages: readonly QueuedMessage[]): void {
+    this.synced = raw;
+    this.base = new Set(messages.map(({ id }) => id));
   }
 
   private expire(maxAge: number, spared?: string): DeadLetter[] {

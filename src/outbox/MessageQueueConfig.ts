@@ -24,6 +24,13 @@ export interface MessageQueueConfig {
    */
   maxRetries?: number;
   /**
+   * Largest message accepted, in bytes: the envelope `{ id, event, data }` as JSON in UTF-8.
+   * `enqueue` throws a `RangeError` above it, since a socket.io server drops the connection on a
+   * message above its `maxHttpBufferSize` (1 MB by default; socket.io's framing adds ~15 bytes).
+   * @default 1000000
+   */
+  maxMessageBytes?: number;
+  /**
    * Ms a message may wait; older ones are dropped to `onDrop` as `'expired'` by the sweep that
    * every operation (and loading) runs. `Infinity` keeps messages until sent.
    * @default 3600000
@@ -63,10 +70,11 @@ export interface MessageQueueConfig {
 
 /** Defaults of {@link MessageQueueConfig}. */
 export const DEFAULT_MESSAGE_QUEUE: Readonly<
-  Required<Pick<MessageQueueConfig, 'maxSize' | 'maxRetries' | 'ttl' | 'key' | 'generateId' | 'scheduler'>>
+  Required<Pick<MessageQueueConfig, 'maxSize' | 'maxRetries' | 'maxMessageBytes' | 'ttl' | 'key' | 'generateId' | 'scheduler'>>
 > = {
   maxSize: 100,
   maxRetries: 3,
+  maxMessageBytes: 1_000_000,
   ttl: 3_600_000,
   key: 'jobstream:outbox:v1',
   generateId: randomId,

@@ -16,6 +16,9 @@ export interface QueuedMessage {
   event: string;
   /** The payload, JSON-safe (`undefined` became `null`). */
   data: unknown;
-  /** Failed send attempts so far (unanswered acks); past the outbox's `maxRetries` it is dead-lettered. */
+  /**
+   * Failed send attempts so far (no valid ack in time, or the link dropped first); past the
+   * outbox's `maxRetries` it is dead-lettered.
+   */
   retries: number;
 }

@@ -40,28 +40,14 @@ export interface SendLeaseConfig {
    * @default randomId(), new for each subscription
    */
   ownerId?: string;
-  /**
-   * Ms a storage lease stays valid unrenewed, so how long a tab that died while holding it
-   * blocks the others. It is renewed every third of this.
-   * @default 5000
-   */
-  leaseTtl?: number;
-  /**
-   * Ms between claiming a storage lease and reading it back to check no rival's claim overwrote
-   * it. Must be shorter than `leaseTtl / 3`.
-   * @default 100
-   */
-  settleDelay?: number;
   /** Storage or Web Locks trouble, once per kind. Web Locks failing falls back to the storage lease. */
   onProblem?: (problem: StorageProblem) => void;
 }
 
 /** Defaults of {@link SendLeaseConfig}. */
-export const DEFAULT_SEND_LEASE: Readonly<Required<Pick<SendLeaseConfig, 'key' | 'scheduler' | 'leaseTtl' | 'settleDelay'>>> = {
+export const DEFAULT_SEND_LEASE: Readonly<Required<Pick<SendLeaseConfig, 'key' | 'scheduler'>>> = {
   key: DEFAULT_MESSAGE_QUEUE.key,
   scheduler: asyncScheduler,
-  leaseTtl: 5000,
-  settleDelay: 100,
 };
 
 /**
@@ -72,20 +58,14 @@ export const DEFAULT_SEND_LEASE: Readonly<Required<Pick<SendLeaseConfig, 'key' |
  *
  * Uses Web Locks where present (exclusive, freed by the browser when a tab dies), else a storage
  * lease with expiry. Only Web Locks is airtight: a storage-lease holder whose timers a background
- * tab throttled past `leaseTtl` may overlap a successor briefly, which the server's dedupe by
+ * tab throttled past its 5 s expiry may overlap a successor briefly, which the server's dedupe by
  * message id absorbs.
  *
  * @example
  * acquireSendLease().pipe(switchMap((held) => (held ? flushOutbox$ : EMPTY))).subscribe();
  */
 export function acquireSendLease(config: SendLeaseConfig = {}): Observable<boolean> {
-  const { key, scheduler, leaseTtl, settleDelay } = withDefaults(DEFAULT_SEND_LEASE, config);
-  if (!(leaseTtl > 0 && leaseTtl < Infinity)) {
-    throw new RangeError('acquireSendLease: leaseTtl must be a finite number of ms > 0.');
-  }
-  if (!(settleDelay >= 0 && settleDelay < leaseTtl / 3)) {
-    throw new RangeError('acquireSendLease: settleDelay must be >= 0 and below leaseTtl / 3, the renewal period.');
-  }
+  const { key, scheduler } = withDefaults(DEFAULT_SEND_LEASE, config);
   return defer(() => {
     const report = reportOnce(config.onProblem);
     const name = `${key}:lease`;
@@ -94,8 +74,6 @@ export function acquireSendLease(config: SendLeaseConfig = {}): Observable<boole
         storage: resolveStorage(config.storage, report),
         key: name,
         ownerId: config.ownerId ?? randomId(),
-        leaseTtl,
-        settleDelay,
         scheduler,
         report,
       });

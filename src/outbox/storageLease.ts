@@ -10,11 +10,14 @@ export interface StorageLeaseConfig {
   storage: StorageLike;
   key: string;
   ownerId: string;
-  leaseTtl: number;
-  settleDelay: number;
   scheduler: SchedulerLike;
   report: (problem: StorageProblem) => void;
 }
+
+/** Ms a lease stays valid unrenewed: how long a tab that died holding it blocks the others. */
+const LEASE_TTL = 5000;
+/** Ms between a claim and reading it back; shorter than the renewal period, `LEASE_TTL / 3`. */
+const SETTLE_DELAY = 100;
 
 const LeaseRecordSchema = v.strictObject({
   owner: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
@@ -23,16 +26,18 @@ const LeaseRecordSchema = v.strictObject({
 
 /**
  * A lease in shared storage, for browsers without Web Locks: the record `{ owner, expiresAt }`
- * under `key`, renewed every `leaseTtl / 3` while held and removed on unsubscribe. Another owner's
- * record is taken over only once expired (its tab died without releasing). A claim is read back
- * after `settleDelay`: storage has no compare-and-set, so when two tabs claim at once the last
- * write wins and the other sees it lost. Emits `false`, then `true` while held, `false` if lost.
+ * under `key`, valid for 5 s, renewed every third of that while held and removed on unsubscribe.
+ * Another owner's record is taken over only once expired (its tab died without releasing), or at
+ * once when it expires further ahead than any tab writes (a clock that ran ahead), reported as
+ * `clock`. A claim is read back after 100 ms: storage has no compare-and-set, so when two tabs
+ * claim at once the last write wins and the other sees it lost. Emits `false`, then `true` while
+ * held, `false` if lost.
  *
  * When storage cannot be read or written at all, it holds: refusing would strand every message,
  * while a duplicate send is harmless because the server dedupes by id.
  */
 export function storageLease(config: StorageLeaseConfig): Observable<boolean> {
-  const { storage, key, ownerId, leaseTtl, settleDelay, scheduler, report } = config;
+  const { storage, key, ownerId, scheduler, report } = config;
   return defer(() => {
     const slot = createStorageSlot(storage, key, report);
     const read = (): v.InferOutput<typeof LeaseRecordSchema> | null | undefined => {
@@ -48,12 +53,17 @@ export function storageLease(config: StorageLeaseConfig): Observable<boolean> {
       const record = read();
       const now = scheduler.now();
       if (record === undefined) return of(true);
-      if (record !== null && record.owner !== ownerId && record.expiresAt > now) return of(false);
-      if (!slot.write(JSON.stringify({ owner: ownerId, expiresAt: now + leaseTtl }))) return of(true);
+      if (record !== null && record.owner !== ownerId && record.expiresAt > now) {
+        // No tab on this clock writes an expiry further ahead (SETTLE_DELAY absorbs float and timer
+        // jitter): a clock that ran ahead or a forged record did, and would block sending until then.
+        if (record.expiresAt - now <= LEASE_TTL + SETTLE_DELAY) return of(false);
+        report({ kind: 'clock' });
+      }
+      if (!slot.write(JSON.stringify({ owner: ownerId, expiresAt: now + LEASE_TTL }))) return of(true);
       // A renewal of our own record needs no settle: a rival only writes over an expired record.
-      return record?.owner === ownerId ? of(ours()) : timer(settleDelay, scheduler).pipe(map(ours));
+      return record?.owner === ownerId ? of(ours()) : timer(SETTLE_DELAY, scheduler).pipe(map(ours));
     };
-    return timer(0, leaseTtl / 3, scheduler).pipe(
+    return timer(0, LEASE_TTL / 3, scheduler).pipe(
       exhaustMap(attempt),
       startWith(false),
       distinctUntilChanged(),
