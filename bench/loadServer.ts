@@ -10,7 +10,8 @@ import { STAMP, type LoadReply, type LoadRequest, type PlayReply } from './loadP
 /** Default tick: the events due are sent every TICK_MS, by elapsed time, never ahead of it. */
 const TICK_MS = 5;
 
-const server = await createJobServer();
+// A bench holds thousands of jobs open at once, far beyond the dev server's default cap.
+const server = await createJobServer({ maxLiveJobs: Infinity });
 const { jobs, control } = server;
 
 function play(ids: readonly string[], rate: number, seconds: number, tickMs = TICK_MS): Promise<PlayReply> {

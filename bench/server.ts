@@ -5,7 +5,8 @@
 import { createJobServer } from '../src/server/index.js';
 import { progressPayload, type ReplyEnvelope, type RequestEnvelope, type ServerReply, type ServerRequest } from './protocol.js';
 
-const server = await createJobServer({ socketOptions: { maxHttpBufferSize: 1e6 } });
+// A bench holds thousands of jobs open at once, far beyond the dev server's default cap.
+const server = await createJobServer({ socketOptions: { maxHttpBufferSize: 1e6 }, maxLiveJobs: Infinity });
 const { jobs, control } = server;
 
 const send = (message: ReplyEnvelope | { ready: true; url: string }) => process.send?.(message);

@@ -59,9 +59,12 @@ describe('npm start server', () => {
     expect((await fetchRaw(url, '/socket.io/?EIO=4&transport=polling')).status).toBe(200);
   });
 
-  it('should run demo controls for loopback requests that carry the demo header only', async () => {
-    const { url, control } = harness.server;
-    const status = await fetchRaw(url, '/api/demo/status');
+  it('should run demo controls for loopback requests that carry the token only', async () => {
+    const { url, control, demoToken = '' } = harness.server;
+    const token = { [DEMO_CONTROL_HEADER]: demoToken };
+    expect((await fetchRaw(url, '/')).body).toContain(`<meta name="jobstream-demo-token" content="${demoToken}">`);
+    expect((await fetchRaw(url, '/api/demo/status')).status).toBe(403);
+    const status = await fetchRaw(url, '/api/demo/status', { headers: token });
     expect(status.status).toBe(200);
     expect(JSON.parse(status.body)).toMatchObject({ socket: 'accepting', heartbeatAcks: true });
     expect((await fetchRaw(url, '/api/demo/socket/stop', { method: 'POST' })).status).toBe(403);
@@ -71,35 +74,31 @@ describe('npm start server', () => {
       (
         await fetchRaw(url, '/api/demo/socket/stop', {
           method: 'POST',
-          headers: { [DEMO_CONTROL_HEADER]: '1', host: 'evil.example:80' },
+          headers: { ...token, host: 'evil.example:80' },
         })
       ).status,
     ).toBe(403);
-    expect((await fetchRaw(url, '/api/demo/nothing', { method: 'POST', headers: { [DEMO_CONTROL_HEADER]: '1' } })).status).toBe(
-      404,
-    );
-    expect(
-      (await fetchRaw(url, '/api/demo/jobs/gen_unknown/stall', { method: 'POST', headers: { [DEMO_CONTROL_HEADER]: '1' } }))
-        .status,
-    ).toBe(409);
-    expect((await fetchRaw(url, '/api/demo/socket/stop')).status).toBe(405);
+    expect((await fetchRaw(url, '/api/demo/nothing', { method: 'POST', headers: token })).status).toBe(404);
+    expect((await fetchRaw(url, '/api/demo/jobs/gen_unknown/stall', { method: 'POST', headers: token })).status).toBe(409);
+    expect((await fetchRaw(url, '/api/demo/socket/stop', { headers: token })).status).toBe(405);
 
-    const stopped = await fetchRaw(url, '/api/demo/socket/stop', { method: 'POST', headers: { [DEMO_CONTROL_HEADER]: '1' } });
+    const stopped = await fetchRaw(url, '/api/demo/socket/stop', { method: 'POST', headers: token });
     expect(JSON.parse(stopped.body)).toMatchObject({ socket: 'stopped' });
     expect(control.accepting).toBe(false);
-    await fetchRaw(url, '/api/demo/socket/start', { method: 'POST', headers: { [DEMO_CONTROL_HEADER]: '1' } });
+    await fetchRaw(url, '/api/demo/socket/start', { method: 'POST', headers: token });
     expect(control.accepting).toBe(true);
   });
 
   it('should refuse demo controls to a client that is not on loopback', () => {
-    const handler = demoControlHandler(() => harness.server);
+    const token = 'a-token-of-the-test-0123456789';
+    const handler = demoControlHandler(() => harness.server, { token });
     let answered = 0;
     const res = { writeHead: (status: number) => (answered = status), end: () => undefined } as unknown as ServerResponse;
     const req = (remoteAddress: string, url = '/api/demo/socket/stop') =>
       ({
         url,
         method: 'POST',
-        headers: { host: '127.0.0.1:5173', [DEMO_CONTROL_HEADER]: '1' },
+        headers: { host: '127.0.0.1:5173', [DEMO_CONTROL_HEADER]: token },
         socket: { remoteAddress },
         resume: () => undefined,
       }) as unknown as IncomingMessage;

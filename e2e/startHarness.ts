@@ -1,12 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import type { JobServer } from '../src/server/index.js';
-import { startDashboard } from '../demo/server/startDashboard.js';
+import { startDashboard, type DashboardServer } from '../demo/server/startDashboard.js';
 import { launchChromium } from './launchChromium.js';
 
 /** A dashboard server on 127.0.0.1:0 and a browser to drive it. */
 export interface Harness {
-  readonly server: JobServer;
+  /** The server, with the token of its demo controls (`demoToken`). */
+  readonly server: DashboardServer;
   /**
    * Opens `path` (e.g. `/?reconnectDelay=60000#jobs=generation:gen_1`) in a fresh browser context,
    * so storage and the outbox start empty; page errors are collected in `pageErrors`.

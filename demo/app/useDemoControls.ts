@@ -19,6 +19,11 @@ export interface DemoControls {
 /** How often the panel refreshes what it shows of the server. */
 const REFRESH_MS = 1500;
 
+// The server puts the controls' token in the page it serves (`startDashboard`); every request carries it.
+const headers = (): Record<string, string> => ({
+  'x-jobstream-demo': document.querySelector<HTMLMetaElement>('meta[name="jobstream-demo-token"]')?.content ?? '',
+});
+
 /**
  * The server's demo controls: their status, refreshed every {@link REFRESH_MS}, and a way to run
  * one. A server without them (`npm start` with `JOBSTREAM_DEMO=0`, or any production backend)
@@ -32,7 +37,7 @@ export function useDemoControls(): DemoControls {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = async () => {
       try {
-        const response = await fetch('/api/demo/status', { cache: 'no-store' });
+        const response = await fetch('/api/demo/status', { cache: 'no-store', headers: headers() });
         if (stopped) return;
         if (response.status === 404 || response.status === 403) {
           setStatus(null);
@@ -53,7 +58,7 @@ export function useDemoControls(): DemoControls {
 
   const run = useCallback(async (action: string) => {
     try {
-      const response = await fetch(`/api/demo/${action}`, { method: 'POST', headers: { 'x-jobstream-demo': '1' } });
+      const response = await fetch(`/api/demo/${action}`, { method: 'POST', headers: headers() });
       const body = (await response.json()) as DemoStatus | { error: { message: string } };
       if ('error' in body) return body.error.message;
       setStatus(body);

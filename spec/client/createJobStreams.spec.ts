@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filter, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { ConnectionState, WebSocketEvent } from '../../src/protocol/index.js';
 import type { JobStreamsError } from '../../src/client/JobStreamsError.js';
+import { recordHandshakeAuth } from '../helpers/handshakeAuth.js';
 import { clipIds, collect, count, percentages, startHarness, type Harness } from '../helpers/liveClient.js';
 
 let harness: Harness;
@@ -108,9 +109,10 @@ describe('createJobStreams', () => {
       const { server } = harness;
       const id = server.jobs.startGeneration({ clips: 1, stepMs: 5 });
       let token = 0;
+      const sent = recordHandshakeAuth(server);
       await collect(harness.client({ auth: () => ({ token: `t${++token}` }) }).generationProgress$(id));
 
-      const tokens = server.control.handshakes.map((handshake) => (handshake.auth as { token?: string }).token);
+      const tokens = sent.map((auth) => auth.token);
       expect(new Set(tokens).size).toBe(tokens.length);
       expect(tokens.length).toBeGreaterThanOrEqual(2);
     });

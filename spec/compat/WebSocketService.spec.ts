@@ -3,6 +3,7 @@ import { EventHandlerError, WebSocketService } from '../../src/compat/index.js';
 import { memoryStorage, outbox } from '../../src/outbox.js';
 import type { ClipCompletedEvent, Composition, EncodingProgressEvent, ErrorEvent, Generation, ProgressEvent, StatusChangeEvent } from '../../src/protocol/index.js';
 import { HttpError } from '../../src/transport/HttpError.js';
+import { countRequests } from '../helpers/countRequests.js';
 import { FAST, startHarness, type Harness } from '../helpers/liveClient.js';
 
 let harness: Harness;
@@ -190,8 +191,9 @@ describe('WebSocketService', () => {
     });
 
     it('should reject with an HttpError 404 for an unknown generation', async () => {
+      const requests = countRequests(harness.server, '/api/v1/generations/gen_missing');
       await expect(WebSocketService.pollGenerationStatus('gen_missing', () => {}, 15)).rejects.toMatchObject({ name: 'HttpError', status: 404 });
-      expect(harness.server.control.restHits('gen_missing')).toBe(1);
+      expect(requests()).toBe(1);
     });
 
     it('should report a failed poll and go on polling', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { createJobServer, type JobServer } from '../../src/server/index.js';
 import { parseEvent, parseSnapshot, type JobSnapshot } from '../../src/protocol/index.js';
-import { connect, connected, ended, fold, getJson, manager, subscribeTo } from './helpers.js';
+import { connect, connected, ended, fold, getJson, manager, postJson, subscribeTo } from './helpers.js';
 
 describe('createJobServer', () => {
   let server: JobServer;
@@ -216,31 +216,28 @@ describe('createJobServer', () => {
 
       expect(server.control.requestIds).toEqual(['from-header', 'from-auth']);
       expect(server.control.handshakes).toEqual([
-        { requestId: 'from-header', auth: {}, namespace: '/' },
-        { requestId: 'from-auth', auth: { requestId: 'from-auth', token: 't' }, namespace: '/ws/generations/gen_1' },
-        { requestId: undefined, auth: {}, namespace: '/' },
+        { requestId: 'from-header', namespace: '/' },
+        { requestId: 'from-auth', namespace: '/ws/generations/gen_1' },
+        { requestId: undefined, namespace: '/' },
       ]);
     });
   });
 
   describe('REST', () => {
     it('should create, read and cancel jobs', async () => {
-      const created = await fetch(`${server.url}/api/v1/generations`, {
-        method: 'POST',
-        body: JSON.stringify({ clips: 2, stepMs: 1000 }),
-      });
+      const created = await postJson(server, '/api/v1/generations', { clips: 2, stepMs: 1000 });
       expect(created.status).toBe(201);
-      const { id } = (await created.json()) as { id: string };
+      const { id } = created.body as { id: string };
       expect(server.jobs.info(id)).toMatchObject({ kind: 'generation', state: 'running', plan: { clips: 2 } });
 
-      const cancelled = await fetch(`${server.url}/api/v1/generations/${id}/cancel`, { method: 'POST' });
-      expect(await cancelled.json()).toEqual({ id, status: 'cancelled' });
+      const cancelled = await postJson(server, `/api/v1/generations/${id}/cancel`, {});
+      expect(cancelled.body).toEqual({ id, status: 'cancelled' });
 
-      const composition = await fetch(`${server.url}/api/v1/compositions`, { method: 'POST', body: '{"frames":20}' });
+      const composition = await postJson(server, '/api/v1/compositions', { frames: 20 });
       expect(composition.status).toBe(201);
-      const bad = await fetch(`${server.url}/api/v1/generations`, { method: 'POST', body: '{"clips":-1}' });
+      const bad = await postJson(server, '/api/v1/generations', { clips: -1 });
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('clips') } });
+      expect(bad.body).toMatchObject({ error: { code: 'BAD_REQUEST', message: expect.stringContaining('clips') } });
     });
 
     it('should serve placeholder thumbnails and videos', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VirtualTimeScheduler } from 'rxjs';
-import { createJobSimulator, type JobNotice } from '../../src/server/index.js';
+import { createJobSimulator, TooManyJobsError, type JobNotice } from '../../src/server/index.js';
 import { parseSnapshot } from '../../src/protocol/index.js';
 
 function setup() {
@@ -75,6 +75,23 @@ describe('createJobSimulator', () => {
     expect(() => jobs.createGeneration({ id: 'taken' })).toThrow(/already exists/);
     const id = jobs.createGeneration({ clips: undefined });
     expect(jobs.info(id)).toMatchObject({ kind: 'generation', plan: { clips: 3 } });
+  });
+
+  it('should refuse a job beyond maxLiveJobs and forget the first ended beyond maxFinishedJobs', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const jobs = createJobSimulator({ scheduler, maxLiveJobs: 2, maxFinishedJobs: 2 });
+    const [a, b] = [jobs.startGeneration({ clips: 1, stepMs: 10 }), jobs.createComposition()];
+    expect(() => jobs.startGeneration()).toThrow(TooManyJobsError);
+    expect(() => jobs.startGeneration()).toThrow(expect.objectContaining({ limit: 2 }));
+    scheduler.flush();
+    expect(jobs.get(a)?.status).toBe('completed');
+
+    const c = jobs.createGeneration();
+    jobs.cancel(b);
+    jobs.cancel(c);
+    expect([a, b, c].map((id) => jobs.get(id)?.status)).toEqual([undefined, 'failed', 'cancelled']);
+    expect(jobs.records().map((record) => record.id)).toEqual([b, c]);
+    expect(() => createJobSimulator({ maxLiveJobs: 0 })).toThrow(/maxLiveJobs must be an integer >= 1 or Infinity/);
   });
 
   it('should stop every timer on dispose and complete events$', () => {

@@ -1,3 +1,4 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { io, Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { JobServer } from '../../src/server/index.js';
 import { applyEvent, type JobSnapshot, type WebSocketEvent } from '../../src/protocol/index.js';
@@ -66,4 +67,44 @@ export function ended(events: readonly { type: string; data: unknown }[]): boole
   if (last.type === 'error') return (last.data as { recoverable?: boolean }).recoverable === false;
   const status = (last.data as { new_status?: string }).new_status;
   return last.type === 'status_change' && (status === 'cancelled' || status === 'failed');
+}
+
+/** What {@link httpRequest} answers: the status, the headers and the body (parsed when JSON). */
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * One HTTP request with node:http, which (unlike fetch) sends any `Host` and `Origin` as given,
+ * the way a browser on another page or a DNS-rebinding page would.
+ */
+export function httpRequest(
+  server: JobServer,
+  path: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        const json = (res.headers['content-type'] ?? '').startsWith('application/json');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: json ? (JSON.parse(text) as unknown) : text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A JSON POST, as a backend or the dashboard sends it. */
+export function postJson(server: JobServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+  return httpRequest(server, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }

@@ -161,7 +161,7 @@ async function runCrashes(seed: number): Promise<string[]> {
     () => true,
     () => false,
   );
-  const debug = (await (await fetch(`${url}/debug/outbox`)).json()) as { applied: string[]; received: number };
+  const debug = (await (await fetch(`${url}/debug/outbox`)).json()) as { dedupe: string[] };
   server.child.kill('SIGKILL');
   await server.exited;
   const persisted = JSON.parse(readFileSync(stateFile, 'utf8')) as PersistedState;
@@ -184,14 +184,16 @@ async function runCrashes(seed: number): Promise<string[]> {
   if (snapshot(cancelled)?.status !== 'cancelled')
     violations.push(`${cancelled}: the server ended it ${snapshot(cancelled)?.status}, not cancelled`);
 
-  const applied = persisted.applied.map((envelope) => envelope.id);
-  const appliedTwice = applied.filter((id, index) => applied.indexOf(id) !== index);
+  // The dedupe log is persisted before an id acts; the `.applied` file lists what each process acted on.
+  const applied = persisted.dedupe.map((entry) => entry.id);
+  const acted = readFileSync(`${stateFile}.applied`, 'utf8').split('\n').filter(Boolean);
+  const appliedTwice = acted.filter((id, index) => acted.indexOf(id) !== index);
   const neverApplied = sent.filter((id) => !applied.includes(id));
   const unknown = applied.filter((id) => !sent.includes(id));
   if (appliedTwice.length > 0) violations.push(`applied twice: ${appliedTwice.join(', ')}`);
   if (neverApplied.length > 0) violations.push(`never applied: ${neverApplied.join(', ')}`);
   if (unknown.length > 0) violations.push(`applied but never sent: ${unknown.join(', ')}`);
-  if (debug.applied.join() !== applied.join()) violations.push('the live server and its state file disagree on the dedupe log');
+  if (debug.dedupe.join() !== applied.join()) violations.push('the live server and its state file disagree on the dedupe log');
   if (!outboxDrained) violations.push('the client outbox did not empty');
   if (killsMidJob < KILLS) violations.push(`only ${killsMidJob} of ${KILLS} kills came while a job was running`);
   if (deadLetters.length > 0)

@@ -7,7 +7,7 @@ import { jobViolations } from '../helpers/jobViolations.js';
 
 // The stress suites pass when this checker finds nothing, so it must find what it claims to.
 const plan: GenerationPlan = { id: 'gen_check', clips: 2, stepMs: 1, progressPerClip: 2, clipDuration: 5 };
-const timeline = generationTimeline(plan.id, plan);
+const timeline = [...generationTimeline(plan)];
 const snapshot: Generation = {
   id: plan.id,
   status: 'completed',
@@ -18,7 +18,7 @@ const snapshot: Generation = {
   duration: 10,
 };
 const compositionPlan: CompositionPlan = { id: 'comp_check', frames: 40, framesPerStep: 10, stepMs: 1, fps: 30 };
-const encoding = compositionTimeline(compositionPlan.id, compositionPlan);
+const encoding = [...compositionTimeline(compositionPlan)];
 // Folded as the simulator folds it, so it is the server's own final snapshot.
 const compositionSnapshot = encoding.reduce<Composition>(applyEvent, { id: compositionPlan.id, status: 'queued' });
 

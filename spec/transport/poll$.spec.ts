@@ -5,6 +5,7 @@ import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { createJobServer, type JobServer } from '../../src/server/index.js';
 import { HttpError } from '../../src/transport/HttpError.js';
 import { poll$, type FetchLike } from '../../src/transport/poll$.js';
+import { countRequests } from '../helpers/countRequests.js';
 import { recordingFetch } from '../helpers/recordingFetch.js';
 
 /** A URL on 127.0.0.1 where nothing listens: the port was free a moment ago and is closed now. */
@@ -82,13 +83,14 @@ describe('poll$', () => {
       });
 
       it('should error with HttpError 404 at once, without retrying', async () => {
+        const requests = countRequests(server, '/api/v1/generations/gen_missing');
         const error = await failureOf(
           firstValueFrom(poll$(resource('gen_missing'), { fetch: globalThis.fetch, retryDelay: 10 })),
         );
 
         expect(error).toMatchObject({ status: 404, transient: false });
         expect(error.message).toContain('answered 404');
-        expect(server.control.restHits('gen_missing')).toBe(1);
+        expect(requests()).toBe(1);
       });
 
       it('should error with HttpError status 0 after 3 tries when nothing listens', async () => {

@@ -14,17 +14,21 @@ import type { JobNotice, JobRecord } from './JobRecord.js';
  * server.jobs.get(id); // { id, status: 'queued' }
  */
 export interface JobSimulator {
-  /** Creates a generation and starts its timeline at once. Returns its id. */
+  /**
+   * Creates a generation and starts its timeline at once. Returns its id. Throws a `RangeError`
+   * naming the option for bad options (or a job of more than `MAX_JOB_STEPS` events), and a
+   * `TooManyJobsError` when `maxLiveJobs` jobs are live.
+   */
   startGeneration(options?: GenerationOptions): string;
-  /** Creates a composition and starts its timeline at once. Returns its id. */
+  /** Creates a composition and starts its timeline at once. Returns its id; throws as `startGeneration`. */
   startComposition(options?: CompositionOptions): string;
-  /** Creates a generation that stays `queued` until {@link JobSimulator.start}. */
+  /** Creates a generation that stays `queued` until {@link JobSimulator.start}; throws as `startGeneration`. */
   createGeneration(options?: GenerationOptions): string;
-  /** Creates a composition that stays `queued` until {@link JobSimulator.start}. */
+  /** Creates a composition that stays `queued` until {@link JobSimulator.start}; throws as `startGeneration`. */
   createComposition(options?: CompositionOptions): string;
   /** Starts a created (`idle`) job. `false` if unknown or already started. */
   start(id: string): boolean;
-  /** The job's current snapshot (the REST resource), kept after it finished. */
+  /** The job's current snapshot (the REST resource), kept after it finished (up to `maxFinishedJobs`). */
   get(id: string): JobSnapshot | undefined;
   /** The job's full record: kind, plan, step, state and snapshot (a copy). */
   info(id: string): JobRecord | undefined;

@@ -50,7 +50,7 @@ export interface ServerControl {
    * @default status 503
    */
   failNextPolls(count: number, status?: number): void;
-  /** REST job GETs received for `id`, failed ones included. */
+  /** REST job GETs received for `id`, failed ones included; 0 for an id no job has (those are not counted). */
   restHits(id: string): number;
   /** Open engine.io connections: one per client Manager, however many namespaces it uses. */
   engineConnections(): number;
@@ -62,10 +62,14 @@ export interface ServerControl {
   readonly heartbeatAcks: boolean;
   /** Whether outbound `message`s are acked (`false` after `stopMessageAcks`). */
   readonly messageAcks: boolean;
-  /** Request id of every socket.io handshake that carried one, in order. */
+  /** Request ids of the socket.io handshakes that carried one, in order: the last `recordLimit`. */
   readonly requestIds: readonly string[];
-  /** Every socket.io handshake (one per namespace connection): request id, auth, namespace. */
+  /**
+   * Socket.io handshakes (one per namespace connection), in order, the last `recordLimit`: request
+   * id and namespace. `auth` is never kept; read `socket.handshake.auth` in a `server.io`
+   * connection listener to see it.
+   */
   readonly handshakes: readonly Handshake[];
-  /** Outbound envelopes received, applied (once per id) and rejected. */
+  /** Outbound envelopes received, applied (once per id) and rejected (the last `recordLimit` each), and the dedupe log. */
   readonly outbox: OutboxLog;
 }

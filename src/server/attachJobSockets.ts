@@ -1,19 +1,23 @@
 import type { SchedulerLike } from 'rxjs';
 import type { Namespace, Server, Socket } from 'socket.io';
+import { MAX_ID_LENGTH } from '../protocol/events.js';
 import { SubscribeMessageSchema, type JobKind } from '../protocol/index.js';
 import { safeParse } from '../protocol/parse.js';
+import { appendBounded } from './appendBounded.js';
 import type { JobSimulator } from './JobSimulator.js';
 import type { OutboxAck } from './createOutboxLog.js';
 
 /** The namespace of one job: `/ws/generations/{id}` or `/ws/compositions/{id}`. */
 export const JOB_NAMESPACE = /^\/ws\/(generations|compositions)\/([^/]{1,256})$/;
 
-/** One socket.io handshake (a namespace connection), as the server saw it. */
+/**
+ * One socket.io handshake (a namespace connection), as the server recorded it. Nothing of `auth`
+ * but the request id is kept: credentials never sit in a test server's memory. A test that must
+ * see what `auth` carried reads `socket.handshake.auth` in a `server.io` connection listener.
+ */
 export interface Handshake {
-  /** `x-request-id` header, else `auth.requestId`; `undefined` when neither was sent. */
+  /** `x-request-id` header, else `auth.requestId` (at most 256 characters); `undefined` when neither was sent. */
   requestId: string | undefined;
-  /** The handshake's `auth` payload. */
-  auth: Record<string, unknown>;
   /** The namespace connected to, `/` included. */
   namespace: string;
 }
@@ -26,14 +30,16 @@ export interface JobSocketsConfig {
   outbox: { deliver(payload: unknown): OutboxAck };
   /** Gives the `t` of heartbeat acks. */
   scheduler: SchedulerLike;
+  /** Entries kept in `handshakes` and `requestIds` (the last ones). */
+  recordLimit: number;
 }
 
 /** The wire contract's socket side, as attached to one `io` server. */
 export interface JobSockets {
-  /** Every handshake in arrival order. */
-  readonly handshakes: Handshake[];
-  /** The request id of every handshake that carried one, in arrival order. */
-  readonly requestIds: string[];
+  /** The last `recordLimit` handshakes, in arrival order. */
+  readonly handshakes: readonly Handshake[];
+  /** The request ids of the last `recordLimit` handshakes that carried one, in arrival order. */
+  readonly requestIds: readonly string[];
   /** Whether `heartbeat` is acked; `false` simulates a link that went silent. */
   heartbeatAcks: boolean;
   /** Whether outbound `message`s are acked; `false` simulates acks lost on the way back. */
@@ -53,13 +59,13 @@ type Ack = (...answer: unknown[]) => void;
 /**
  * Wires the wire contract onto `io`: `/` answers `heartbeat` and outbound `message`s; the job
  * namespaces (one dynamic parent namespace) answer `subscribe` with the job's snapshot and then
- * receive its events; every handshake's request id is recorded.
+ * receive its events; every handshake's request id is recorded (the last `recordLimit`).
  *
  * @example
- * const sockets = attachJobSockets(io, { jobs, outbox, scheduler });
+ * const sockets = attachJobSockets(io, { jobs, outbox, scheduler, recordLimit: 1000 });
  */
 export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSockets {
-  const { jobs, outbox, scheduler } = config;
+  const { jobs, outbox, scheduler, recordLimit } = config;
   const audiences = new Map<string, Set<Socket>>();
   const handshakes: Handshake[] = [];
   const requestIds: string[] = [];
@@ -85,9 +91,9 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     const header = socket.handshake.headers['x-request-id'];
     const auth = socket.handshake.auth as Record<string, unknown>;
     const fromAuth = typeof auth.requestId === 'string' ? auth.requestId : undefined;
-    const requestId = (Array.isArray(header) ? header[0] : header) || fromAuth;
-    handshakes.push({ requestId, auth, namespace: socket.nsp.name });
-    if (requestId) requestIds.push(requestId);
+    const requestId = ((Array.isArray(header) ? header[0] : header) || fromAuth)?.slice(0, MAX_ID_LENGTH);
+    appendBounded(handshakes, { requestId, namespace: socket.nsp.name }, recordLimit);
+    if (requestId) appendBounded(requestIds, requestId, recordLimit);
   }
 
   function heartbeat(...args: unknown[]): void {

@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { Server, type ServerOptions } from 'socket.io';
 import { attachJobSockets } from './attachJobSockets.js';
-import { createJobSimulator } from './createJobSimulator.js';
-import { createOutboxLog } from './createOutboxLog.js';
+import { createJobSimulator, DEFAULT_JOB_SIMULATOR } from './createJobSimulator.js';
+import { createOutboxLog, DEFAULT_OUTBOX_LOG } from './createOutboxLog.js';
+import { createRequestGuard, LOOPBACK_ORIGINS, parseOrigin } from './createRequestGuard.js';
 import { createRestHandler } from './createRestHandler.js';
 import { createStateStore } from './createStateStore.js';
 import { trackEngineConnections } from './trackEngineConnections.js';
 import { cancelAction } from './cancelAction.js';
 import { connectCluster, type ClusterConfig, type ClusterNode } from './cluster/connectCluster.js';
 import type { JobSimulator } from './JobSimulator.js';
+import { sendError } from './sendJson.js';
 import type { ServerControl } from './ServerControl.js';
 
 /** Options of {@link createJobServer}. */
@@ -32,10 +34,63 @@ export interface JobServerOptions {
   scheduler?: SchedulerLike;
   /**
    * Passed to the socket.io `Server` as is (`pingInterval`, `cors`, `transports`…). An
-   * `allowRequest` given here runs after the server's own (which refuses all while stopped).
-   * @default { cleanupEmptyChildNamespaces: true }
+   * `allowRequest` given here runs after the server's own (which refuses all while stopped, and
+   * any handshake whose `Host` or `Origin` is not allowed).
+   * @default { cleanupEmptyChildNamespaces: true, cors: the allowedOrigins and publicOrigin }
    */
   socketOptions?: Partial<ServerOptions>;
+  /**
+   * Origins of the pages that may use this server from a browser besides its own (the origin
+   * of the `Host` it was reached by) and `publicOrigin`: socket.io handshakes and REST writes
+   * from any other `Origin` get a 403, and REST answers carry CORS headers for these. An entry is
+   * an exact origin (`https://app.example`), any port of a host (`http://localhost:*`), or `'*'`.
+   * A request without `Origin` comes from no browser (a backend, curl, a test) and is allowed.
+   * @default LOOPBACK_ORIGINS (http and https on localhost, 127.0.0.1 and [::1], any port)
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Host names the `Host` header may carry besides IP addresses, `localhost` (and
+   * `*.localhost`), `host` and the host of `publicOrigin`; any other gets a 403, which stops a
+   * DNS-rebinding page (its own name resolved to this server) from reading or driving it.
+   * `['*']` turns the check off (behind a proxy that rewrites `Host`, say).
+   * @default []
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * The origin browsers reach this server at (`https://api.example`), when it is not the page's:
+   * media URLs in snapshots and events are then absolute under it (root-relative otherwise),
+   * and it is an allowed origin and host.
+   * @default undefined (root-relative media URLs)
+   */
+  publicOrigin?: string;
+  /**
+   * Jobs that may be live (not ended) at once: one more is refused with a `TooManyJobsError`
+   * (REST: 429). `Infinity` for no limit.
+   * @default 1000
+   */
+  maxLiveJobs?: number;
+  /**
+   * Ended jobs kept readable; beyond it the one that ended first is forgotten (REST then 404s).
+   * @default 1000
+   */
+  maxFinishedJobs?: number;
+  /**
+   * Entries kept in each test record (`control.handshakes`, `requestIds`, and the outbox log's
+   * `received`, `applied`, `rejected`): the last ones, in arrival order.
+   * @default 1000
+   */
+  recordLimit?: number;
+  /**
+   * How long an outbound message id is remembered: a resend within it is acked without acting
+   * again. Keep it at least the clients' outbox `ttl`.
+   * @default 3_600_000 (1 h, the outbox plugin's default `ttl`)
+   */
+  dedupeTtlMs?: number;
+  /**
+   * Most message ids remembered at once; beyond it the oldest is forgotten early.
+   * @default 100_000
+   */
+  dedupeLimit?: number;
   /**
    * JSON file holding every job and the outbox dedupe log, written synchronously on every
    * change and read at start: `running` jobs resume from their snapshot, so a test can kill the
@@ -67,6 +122,13 @@ export const DEFAULT_JOB_SERVER = {
   port: 0,
   host: '127.0.0.1',
   scheduler: asyncScheduler,
+  allowedOrigins: LOOPBACK_ORIGINS,
+  allowedHosts: [],
+  maxLiveJobs: DEFAULT_JOB_SIMULATOR.maxLiveJobs,
+  maxFinishedJobs: DEFAULT_JOB_SIMULATOR.maxFinishedJobs,
+  recordLimit: DEFAULT_OUTBOX_LOG.recordLimit,
+  dedupeTtlMs: DEFAULT_OUTBOX_LOG.dedupeTtlMs,
+  dedupeLimit: DEFAULT_OUTBOX_LOG.dedupeLimit,
 } as const satisfies Partial<JobServerOptions>;
 
 /** A running reference server. */
@@ -90,9 +152,11 @@ export interface JobServer {
 }
 
 /**
- * Starts the reference server: the wire contract of DESIGN.md (job namespaces, `subscribe`
- * acked with a snapshot, typed events, heartbeat, deduplicated outbound messages, REST) over
- * simulated jobs, plus the controls integration tests use to break it.
+ * Starts the reference server, a development tool: the whole wire contract (a namespace per job
+ * acking `subscribe` with the job's snapshot then sending its typed events, `heartbeat` and
+ * deduplicated outbound `message`s on `/`, and the REST snapshots) over simulated jobs, plus the
+ * controls integration tests use to break it. It binds to loopback, checks `Host` and `Origin`,
+ * caps what one request can make it allocate and keeps no credentials.
  *
  * @example
  * const server = await createJobServer();
@@ -109,36 +173,73 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     socketOptions = {},
     stateFile,
     requestHandler,
+    allowedOrigins,
+    allowedHosts,
+    publicOrigin: givenOrigin,
+    maxLiveJobs,
+    maxFinishedJobs,
+    recordLimit,
+    dedupeTtlMs,
+    dedupeLimit,
   } = {
     ...DEFAULT_JOB_SERVER,
     ...options,
   };
+  const publicOrigin = checkPublicOrigin(givenOrigin);
+  const guard = createRequestGuard({
+    allowedOrigins,
+    allowedHosts: isIP(host) === 0 ? [...allowedHosts, host] : allowedHosts,
+    publicOrigin,
+  });
   const cluster =
     options.redis === undefined ? undefined : await connectCluster({ redis: options.redis, nodeId: options.nodeId });
   const store = stateFile === undefined ? undefined : createStateStore(stateFile);
   const saved = store?.load();
   // Both logs exist before anything can change, so `persist` never sees half a server.
-  const persist = (): void => store?.save({ jobs: jobs.records(), applied: outbox.applied });
-  const jobs = createJobSimulator({ scheduler, onChange: persist, restore: saved?.jobs ?? [] });
-  const outbox = createOutboxLog({ apply: cancelAction(jobs), onChange: persist, restore: saved?.applied ?? [] });
-  const rest = createRestHandler(jobs);
+  const persist = (): void => store?.save({ jobs: jobs.records(), dedupe: outbox.dedupe() });
+  const jobs = createJobSimulator({
+    scheduler,
+    onChange: persist,
+    restore: saved?.jobs ?? [],
+    maxLiveJobs,
+    maxFinishedJobs,
+    mediaOrigin: publicOrigin ?? '',
+  });
+  const outbox = createOutboxLog({
+    apply: cancelAction(jobs),
+    onChange: persist,
+    restore: saved?.dedupe ?? [],
+    dedupeTtlMs,
+    dedupeLimit,
+    recordLimit,
+    scheduler,
+  });
+  const rest = createRestHandler({ jobs, guard });
 
   const httpServer = createServer((req, res) => {
+    const refusal = guard.refusal(req, !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET'));
+    if (refusal !== undefined) {
+      req.resume();
+      return sendError(res, 403, 'FORBIDDEN', refusal);
+    }
     if (requestHandler?.(req, res) !== true) rest.handle(req, res);
   });
   let accepting = true;
   const io = new Server(httpServer, {
     cleanupEmptyChildNamespaces: true,
+    cors: { origin: (origin, allow) => allow(null, origin !== undefined && guard.crossOriginAllowed(origin)), credentials: true },
     ...socketOptions,
     allowRequest(req, callback) {
-      if (!accepting) callback('The socket server is stopped (control.stopSocket).', false);
+      // A handshake is a write: once connected, a page can cancel jobs through `message`.
+      const refusal = accepting ? guard.refusal(req, true) : 'The socket server is stopped (control.stopSocket).';
+      if (refusal !== undefined) callback(refusal, false);
       else if (socketOptions.allowRequest) socketOptions.allowRequest(req, callback);
       else callback(null, true);
     },
   });
   cluster?.attach(io);
   const engine = trackEngineConnections(io);
-  const sockets = attachJobSockets(io, { jobs, outbox, scheduler });
+  const sockets = attachJobSockets(io, { jobs, outbox, scheduler, recordLimit });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -219,4 +320,14 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
       return closing;
     },
   };
+}
+
+// Media URLs are built as `${origin}/api/v1/…`, so anything but a bare origin would break them.
+function checkPublicOrigin(origin: string | undefined): string | undefined {
+  if (origin === undefined) return undefined;
+  const url = parseOrigin(origin);
+  if (url === undefined) {
+    throw new TypeError(`publicOrigin must be an http(s) origin with no path, such as "https://api.example"; got "${origin}".`);
+  }
+  return url.origin;
 }

@@ -2,12 +2,14 @@ import { asyncScheduler, noop, Subject, timer, type SchedulerLike, type Subscrip
 import { randomBytes } from 'node:crypto';
 import { applyEvent, isTerminalEvent, isTerminalStatus, type WebSocketEvent } from '../protocol/index.js';
 import type { CompositionOptions } from './CompositionOptions.js';
-import { compositionTimeline } from './compositionTimeline.js';
 import type { GenerationOptions } from './GenerationOptions.js';
-import { generationTimeline } from './generationTimeline.js';
 import type { JobNotice, JobPlan, JobRecord } from './JobRecord.js';
 import type { JobSimulator } from './JobSimulator.js';
+import { timelineOf } from './timelineOf.js';
+import type { JobTimeline } from './JobTimeline.js';
+import { checkLimit } from './checkLimit.js';
 import { planJob } from './planJob.js';
+import { TooManyJobsError } from './TooManyJobsError.js';
 
 /** Options of {@link createJobSimulator}. */
 export interface JobSimulatorConfig {
@@ -32,6 +34,24 @@ export interface JobSimulatorConfig {
    * @default []
    */
   restore?: readonly JobRecord[];
+  /**
+   * Jobs that may be live (not ended: idle, running or stalled) at once; creating one more
+   * throws a {@link TooManyJobsError}. `Infinity` for no limit.
+   * @default 1000
+   */
+  maxLiveJobs?: number;
+  /**
+   * Ended jobs kept readable (`get`, REST, `subscribe`); beyond it the one that ended first is
+   * forgotten (REST then answers 404). `Infinity` to keep them all.
+   * @default 1000
+   */
+  maxFinishedJobs?: number;
+  /**
+   * Prefix of the media URLs in events and snapshots: `''` sends root-relative URLs, an origin
+   * (`https://api.example`) absolute ones.
+   * @default ''
+   */
+  mediaOrigin?: string;
 }
 
 /** Defaults of {@link JobSimulatorConfig}. */
@@ -42,11 +62,14 @@ export const DEFAULT_JOB_SIMULATOR = {
   /** Nothing to persist. */
   onChange: noop,
   restore: [],
+  maxLiveJobs: 1000,
+  maxFinishedJobs: 1000,
+  mediaOrigin: '',
 } as const satisfies Required<JobSimulatorConfig>;
 
 interface Job {
   record: JobRecord;
-  timeline: WebSocketEvent[];
+  timeline: JobTimeline;
   timer?: Subscription;
 }
 
@@ -59,17 +82,23 @@ interface Job {
  * jobs.startGeneration({ clips: 2, stepMs: 10 });
  */
 export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulator {
-  const { scheduler, newId, onChange, restore } = { ...DEFAULT_JOB_SIMULATOR, ...config };
+  const { scheduler, newId, onChange, restore, maxLiveJobs, maxFinishedJobs, mediaOrigin } = {
+    ...DEFAULT_JOB_SIMULATOR,
+    ...config,
+  };
+  checkLimit('maxLiveJobs', maxLiveJobs);
+  checkLimit('maxFinishedJobs', maxFinishedJobs);
   const jobs = new Map<string, Job>();
+  // Ids of ended jobs, in the order they ended: the first is the first forgotten.
+  const finished = new Set<string>();
   const events$ = new Subject<JobNotice>();
 
-  const timelineOf = (plan: JobPlan, id: string): WebSocketEvent[] =>
-    plan.kind === 'generation' ? generationTimeline(id, plan.plan) : compositionTimeline(id, plan.plan);
-
   function add(record: JobRecord): Job {
-    const job: Job = { record, timeline: timelineOf(record, record.id) };
+    // A timeline is a few closures over the plan: its events are built one step at a time.
+    const job: Job = { record, timeline: timelineOf(record, mediaOrigin) };
     jobs.set(record.id, job);
     if (record.state === 'running') run(job);
+    if (record.state === 'done') finish(job);
     return job;
   }
 
@@ -78,6 +107,7 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
     const planned = planJob(kind, options, () => newId(prefix));
     const id = planned.plan.id;
     if (jobs.has(id)) throw new RangeError(`A job with id "${id}" already exists.`);
+    if (jobs.size - finished.size >= maxLiveJobs) throw new TooManyJobsError(maxLiveJobs);
     add({ ...planned, id, snapshot: { id, status: 'queued' }, step: 0, state: 'idle' });
     onChange();
     return id;
@@ -86,7 +116,7 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
   function run(job: Job): void {
     const { stepMs } = job.record.plan;
     job.timer = timer(stepMs, stepMs, scheduler).subscribe(() => {
-      const event = job.timeline[job.record.step];
+      const event = job.timeline.at(job.record.step);
       if (event === undefined) return stop(job, 'done');
       job.record.step++;
       publish(job, event);
@@ -97,6 +127,16 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
     job.timer?.unsubscribe();
     job.timer = undefined;
     job.record.state = state;
+    if (state === 'done') finish(job);
+  }
+
+  function finish({ record }: Job): void {
+    finished.add(record.id);
+    for (const id of finished) {
+      if (finished.size <= maxFinishedJobs) break;
+      finished.delete(id);
+      jobs.delete(id);
+    }
   }
 
   // Fold, persist, then publish: a server killed between the two never sent an event it would

@@ -1,15 +1,15 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { OutboundEnvelope } from '../protocol/index.js';
+import type { DedupeEntry } from './createOutboxLog.js';
 import type { JobRecord } from './JobRecord.js';
 
 /** What the state file holds. */
 export interface PersistedState {
-  /** Format version, bumped on incompatible changes. */
-  version: 1;
-  /** Every job, with its snapshot and the step to resume at. */
+  /** Format version, bumped on incompatible changes (2: the dedupe log keeps ids, not payloads). */
+  version: 2;
+  /** Every job kept, with its snapshot and the step to resume at. */
   jobs: JobRecord[];
-  /** Outbound envelopes already applied: the dedupe log. */
-  applied: OutboundEnvelope[];
+  /** Outbound message ids already applied, with their expiry: the dedupe log. */
+  dedupe: DedupeEntry[];
 }
 
 /** Reads and writes a {@link PersistedState} file. */
@@ -42,13 +42,13 @@ export function createStateStore(path: string): StateStore {
       }
       // A file that is not ours should stop the server, not be silently overwritten.
       const state = JSON.parse(text) as Partial<PersistedState>;
-      if (state.version !== 1 || !Array.isArray(state.jobs) || !Array.isArray(state.applied)) {
-        throw new Error(`${path} is not a jobstream state file (version 1); delete it or pick another stateFile.`);
+      if (state.version !== 2 || !Array.isArray(state.jobs) || !Array.isArray(state.dedupe)) {
+        throw new Error(`${path} is not a jobstream state file (version 2); delete it or pick another stateFile.`);
       }
       return state as PersistedState;
     },
-    save({ jobs, applied }) {
-      writeFileSync(temporary, JSON.stringify({ version: 1, jobs, applied } satisfies PersistedState));
+    save({ jobs, dedupe }) {
+      writeFileSync(temporary, JSON.stringify({ version: 2, jobs, dedupe } satisfies PersistedState));
       renameSync(temporary, path);
     },
   };

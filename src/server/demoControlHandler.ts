@@ -1,5 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobSimulator } from './JobSimulator.js';
+import { sendError, sendJson } from './sendJson.js';
 import type { ServerControl } from './ServerControl.js';
 
 /** What {@link demoControlHandler} drives: a running server's controls and jobs (a `JobServer` fits). */
@@ -9,11 +11,21 @@ export interface DemoControlTarget {
 }
 
 /**
- * Header every state-changing demo request must carry. A cross-site page can make a browser send
- * a plain POST to localhost, but not one with a custom header (that needs a CORS preflight, which
- * this handler never grants).
+ * Header carrying the controls' token on every demo request. Only a page the server served knows
+ * the token, and a cross-site page cannot even send a custom header (that needs a CORS preflight,
+ * which this handler never grants).
  */
 export const DEMO_CONTROL_HEADER = 'x-jobstream-demo';
+
+/** Options of {@link demoControlHandler}. */
+export interface DemoControlConfig {
+  /**
+   * The secret every request must carry in {@link DEMO_CONTROL_HEADER}: a random string made at
+   * start (`randomBytes(16).toString('hex')`), printed for the person running the server and
+   * given to the page it serves. At least 16 characters.
+   */
+  token: string;
+}
 
 const PREFIX = '/api/demo/';
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -26,20 +38,33 @@ const LISTED_JOBS = 50;
  * A `requestHandler` for `createJobServer` that serves the demo's network panel under
  * `/api/demo/`: `GET status`, and `POST` `socket/stop`, `socket/start`, `connections/drop`,
  * `heartbeat/stop`, `heartbeat/resume`, `jobs/:id/stall`, `jobs/:id/resume`, each answering the
- * new status. Requests from anywhere but loopback are refused (403), and so are POSTs without the
- * {@link DEMO_CONTROL_HEADER} header; other paths are left to the next handler (`false`).
+ * new status. These controls can stop the socket server, so every request is refused (403)
+ * unless it comes from loopback, by a loopback `Host`, with no `X-Forwarded-*` or `Forwarded`
+ * header (a reverse proxy on the same host would make a remote client look local) and with the
+ * token in {@link DEMO_CONTROL_HEADER}. Other paths are left to the next handler (`false`).
  *
  * `target` is read per request because the handler must exist before the server it controls;
  * until it returns a server, requests get a 503.
  *
  * @example
+ * const token = randomBytes(16).toString('hex');
  * let server: JobServer | undefined;
- * const demo = demoControlHandler(() => server);
+ * const demo = demoControlHandler(() => server, { token });
  * server = await createJobServer({ requestHandler: (req, res) => demo(req, res) || files(req, res) });
  */
 export function demoControlHandler(
   target: () => DemoControlTarget | undefined,
+  { token }: DemoControlConfig,
 ): (req: IncomingMessage, res: ServerResponse) => boolean {
+  if (typeof token !== 'string' || token.length < 16) {
+    throw new TypeError('demoControlHandler needs a token of at least 16 characters, such as randomBytes(16).toString("hex").');
+  }
+  const expected = Buffer.from(token);
+  const hasToken = (req: IncomingMessage): boolean => {
+    const given = Buffer.from(String(req.headers[DEMO_CONTROL_HEADER] ?? ''));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
   const status = ({ control, jobs }: DemoControlTarget) => ({
     socket: control.accepting ? 'accepting' : 'stopped',
     heartbeatAcks: control.heartbeatAcks,
@@ -75,47 +100,34 @@ export function demoControlHandler(
     }
   };
 
+  const answer = (req: IncomingMessage, res: ServerResponse, action: string): void => {
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    const forwarded = Object.keys(req.headers).some((name) => name === 'forwarded' || name.startsWith('x-forwarded-'));
+    if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !LOOPBACK_HOSTS.has(host) || forwarded) {
+      return sendError(res, 403, 'FORBIDDEN', 'The demo controls answer loopback requests only, never through a proxy.');
+    }
+    if (!hasToken(req)) {
+      return sendError(res, 403, 'FORBIDDEN', `Send the token printed at start in the "${DEMO_CONTROL_HEADER}" header.`);
+    }
+    const server = target();
+    if (server === undefined) return sendError(res, 503, 'UNAVAILABLE', 'The server is still starting.');
+    if (action === 'status') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET.');
+      return sendJson(res, 200, status(server));
+    }
+    if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `Use POST for ${PREFIX}${action}.`);
+    const done = act(server, action);
+    if (done === undefined) return sendError(res, 404, 'NOT_FOUND', `No demo control "${action}".`);
+    if (!done) return sendError(res, 409, 'CONFLICT', `Cannot ${action}: the job is unknown, ended, or already in that state.`);
+    sendJson(res, 200, status(server));
+  };
+
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith(PREFIX)) return false;
-    const action = path.slice(PREFIX.length);
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !LOOPBACK_HOSTS.has(host)) {
-      json(res, 403, failure('FORBIDDEN', 'The demo controls answer loopback requests only.'));
-      return true;
-    }
-    const server = target();
-    if (server === undefined) {
-      json(res, 503, failure('UNAVAILABLE', 'The server is still starting.'));
-      return true;
-    }
-    if (action === 'status') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') json(res, 405, failure('METHOD_NOT_ALLOWED', 'Use GET.'));
-      else json(res, 200, status(server));
-      return true;
-    }
-    if (req.method !== 'POST') {
-      json(res, 405, failure('METHOD_NOT_ALLOWED', `Use POST for ${PREFIX}${action}.`));
-    } else if (req.headers[DEMO_CONTROL_HEADER] !== '1') {
-      json(res, 403, failure('FORBIDDEN', `Send the "${DEMO_CONTROL_HEADER}: 1" header with demo controls.`));
-    } else {
-      const done = act(server, action);
-      if (done === undefined) json(res, 404, failure('NOT_FOUND', `No demo control "${action}".`));
-      else if (!done)
-        json(res, 409, failure('CONFLICT', `Cannot ${action}: the job is unknown, ended, or already in that state.`));
-      else json(res, 200, status(server));
-    }
+    answer(req, res, path.slice(PREFIX.length));
     // The body (if any) is not needed; drain it so the connection can be reused.
     req.resume();
     return true;
   };
-}
-
-function failure(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
