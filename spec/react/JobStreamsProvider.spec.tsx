@@ -61,9 +61,10 @@ describe('JobStreamsProvider', () => {
       if (!client) throw new Error('the provider handed out no client');
       const watch = watchDisposal(client);
 
-      // Still alive after the double mount: the job plays to its end through it.
-      await waitFor(() => expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100'));
-      await waitFor(() => expect(screen.getByText('Watch the video')).toBeTruthy());
+      // Still alive after the double mount: the job plays to its end through it (a whole job: on a
+      // loaded machine it takes longer than waitFor's default second).
+      await waitFor(() => expect(screen.getByText('Watch the video')).toBeTruthy(), { timeout: 15_000 });
+      expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
       expect(seen).toHaveLength(1);
       expect(watch.disposed).toBe(false);
 
