@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'socket.io';
+import { ADAPTER_STREAM } from './adapterBroadcast.js';
+import type { RedisCommands } from './redisScript.js';
 
 /** Response header naming the node that answered, on every HTTP response of a cluster node. */
 export const NODE_HEADER = 'x-jobstream-node';
 
 /**
- * A client of the `redis` package (v5), already connected. Typed by the two members
- * jobstream checks, so that `jobstream/server` does not need `redis`'s types to compile.
+ * A client of the `redis` package (v5), already connected. Typed by the members jobstream uses,
+ * so that `jobstream/server` does not need `redis`'s types to compile.
  */
-export interface RedisClientLike {
+export interface RedisClientLike extends RedisCommands {
   /** `true` once `connect()` has resolved. */
   readonly isOpen: boolean;
   /** A new client with the same options; the adapter reads its streams on duplicates. */
@@ -87,7 +89,7 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
     id: nodeId,
     redis: client,
     attach(io) {
-      io.adapter(createAdapter(withUnrefedDuplicates(client)));
+      io.adapter(createAdapter(withUnrefedDuplicates(client), ADAPTER_STREAM));
       const stamp = (_req: IncomingMessage, res: ServerResponse) => res.setHeader(NODE_HEADER, nodeId);
       // A 'request' listener sees REST, static files and engine.io's polling; a websocket
       // upgrade is no 'request', so engine.io's own header hook covers it.
@@ -142,7 +144,12 @@ function checkRedisOption(redis: unknown): void {
     throw new TypeError(`redis must be a redis:// or rediss:// URL or a connected client; got ${JSON.stringify(redis)}`);
   }
   const client = redis as Partial<RedisClientLike> | null;
-  if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof client.duplicate !== 'function' ||
+    typeof client.sendCommand !== 'function'
+  ) {
     throw new TypeError(`redis must be a Redis URL or a client of the redis package; got ${typeof redis}`);
   }
   if (client.isOpen !== true)

@@ -1,0 +1,28 @@
+import type { JobSimulator } from './JobSimulator.js';
+import type { JobStore } from './JobStore.js';
+
+/**
+ * The {@link JobStore} of a single-process server: its simulator, answering synchronously.
+ *
+ * @example
+ * const store = simulatorStore(createJobSimulator());
+ */
+export function simulatorStore(jobs: JobSimulator): JobStore {
+  return {
+    find: (id) => jobs.info(id),
+    start(kind, options) {
+      const id = kind === 'generation' ? jobs.startGeneration(options) : jobs.startComposition(options);
+      // Just created: it is there.
+      return jobs.get(id)!;
+    },
+    cancel: (id) => jobs.cancel(id),
+    stall: (id) => jobs.stall(id),
+    resume: (id) => jobs.resume(id),
+    recent: (count) =>
+      jobs
+        .list()
+        .slice(-count)
+        .flatMap(({ id }) => jobs.info(id) ?? []),
+    events$: jobs.events$,
+  };
+}
