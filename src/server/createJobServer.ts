@@ -11,7 +11,7 @@ import { createStateStore } from './createStateStore.js';
 import { trackEngineConnections } from './trackEngineConnections.js';
 import { cancelAction } from './cancelAction.js';
 import { connectCluster, type ClusterConfig, type RedisClientLike } from './cluster/connectCluster.js';
-import { createRedisJobStore, DEFAULT_REDIS_JOB_STORE, type RedisJobStore } from './cluster/createRedisJobStore.js';
+import { checkLeaseTtl, createRedisJobStore, DEFAULT_REDIS_JOB_STORE, type RedisJobStore } from './cluster/createRedisJobStore.js';
 import { jobsInRedis } from './cluster/jobsInRedis.js';
 import { redisOutboxDedupe } from './cluster/redisOutboxDedupe.js';
 import type { JobSimulator } from './JobSimulator.js';
@@ -223,6 +223,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
   if (options.redis !== undefined && stateFile !== undefined) {
     throw new TypeError('stateFile and redis do not go together: in a cluster, Redis holds the jobs and the dedupe ids.');
   }
+  if (options.redis !== undefined) checkLeaseTtl(leaseTtlMs);
   const publicOrigin = checkPublicOrigin(givenOrigin);
   const guard = createRequestGuard({
     allowedOrigins,
@@ -287,6 +288,14 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // A port in use: what was started for this server must not outlive the failed start.
+    sockets.dispose();
+    simulator?.dispose();
+    await redisStore?.close();
+    await io.close();
+    await cluster?.close();
+    throw error;
   });
   const bound = (httpServer.address() as AddressInfo).port;
 

@@ -23,8 +23,8 @@ export const JOB_STORE_UID = 'jobstream-job-store';
  * // ['uid', 'jobstream-job-store', 'nsp', '/ws/generations/gen_1', 'type', '3', 'data', '{"packet":…}']
  */
 export function adapterBroadcast(namespace: string, room: string, event: string, payload: unknown): string[] {
-  // socket.io-parser's EVENT packet, and socket.io-adapter's encoded broadcast options.
-  const packet = { type: 2, data: [event, payload], nsp: namespace };
+  // socket.io-parser's EVENT packet (each adapter sets its `nsp`), and socket.io-adapter's encoded broadcast options.
+  const packet = { type: 2, data: [event, payload] };
   const data = JSON.stringify({ packet, opts: { rooms: [room], except: [], flags: {} } });
   return ['uid', JOB_STORE_UID, 'nsp', namespace, 'type', '3', 'data', data];
 }

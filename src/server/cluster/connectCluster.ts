@@ -161,8 +161,10 @@ function checkRedisOption(redis: unknown): void {
  * when a read fails. So a duplicate must wait for Redis, not fail while it is away: its offline
  * queue is on and it reconnects for ever, whatever the given client was told (a read that
  * failed at once, again and again, would starve the event loop). Unrefed, the blocking read
- * still running when a server closes (up to 5 s) does not keep its process alive. Everything
- * else is the client's own, through the prototype chain.
+ * still running when a server closes (up to 5 s) does not keep its process alive. And the adapter
+ * never handles the promise of a `SUBSCRIBE` it sends on a duplicate (one per namespace): one
+ * still waiting when the server closes would be rejected unhandled, so it is handled here.
+ * Everything else is the client's own, through the prototype chain.
  */
 function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
   const source = client as unknown as DuplicableClient;
@@ -174,6 +176,12 @@ function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
           socket: { ...source.options?.socket, reconnectStrategy: reconnectDelay },
         });
         duplicate.unref();
+        const subscribe = duplicate.subscribe.bind(duplicate);
+        duplicate.subscribe = (...args) => {
+          const subscribed = subscribe(...args);
+          subscribed.catch(() => undefined);
+          return subscribed;
+        };
         return duplicate;
       },
     },
@@ -183,5 +191,8 @@ function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
 /** What {@link withUnrefedDuplicates} uses of a node-redis v5 client. */
 interface DuplicableClient {
   readonly options?: { socket?: object };
-  duplicate(overrides: { disableOfflineQueue: boolean; socket: object }): { unref(): void };
+  duplicate(overrides: { disableOfflineQueue: boolean; socket: object }): {
+    unref(): void;
+    subscribe(...args: unknown[]): Promise<unknown>;
+  };
 }

@@ -70,7 +70,7 @@ export const DEFAULT_REDIS_JOB_STORE = {
 
 /** The jobs of a cluster, in Redis, and the ones this node runs. */
 export interface RedisJobStore extends JobStore {
-  /** Ids of the jobs this node runs now (it holds their lease). */
+  /** Ids of the jobs this node runs now (it holds their lease; a job just taken over may still be read). */
   held(): string[];
   /** Stops running jobs here and gives their leases back, so other nodes take them at once. */
   close(): Promise<void>;
@@ -112,9 +112,7 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
     ...DEFAULT_REDIS_JOB_STORE,
     ...config,
   };
-  if (!Number.isSafeInteger(leaseTtlMs) || leaseTtlMs < 60) {
-    throw new RangeError(`leaseTtlMs must be an integer >= 60 (a node renews its leases every sixth of it), got ${String(leaseTtlMs)}.`);
-  }
+  checkLeaseTtl(leaseTtlMs);
   checkLimit('maxLiveJobs', maxLiveJobs);
   checkLimit('maxFinishedJobs', maxFinishedJobs);
   const keys = jobKeys(keyPrefix);
@@ -275,7 +273,7 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
       return loaded.flatMap((entry) => (entry ? [entry.record] : []));
     },
     events$: EMPTY,
-    held: () => [...held.keys()],
+    held: ours,
     async close() {
       closed = true;
       beats.unsubscribe();
@@ -285,6 +283,13 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
       await firstValueFrom(race(from(release(ids).catch(noop)), timer(RELEASE_WAIT_MS, scheduler)));
     },
   };
+}
+
+/** Throws a `RangeError` unless `leaseTtlMs` is a whole number of at least 60 ms. */
+export function checkLeaseTtl(leaseTtlMs: unknown): void {
+  if (!Number.isSafeInteger(leaseTtlMs) || (leaseTtlMs as number) < 60) {
+    throw new RangeError(`leaseTtlMs must be an integer >= 60 (a node renews its leases every sixth of it), got ${String(leaseTtlMs)}.`);
+  }
 }
 
 function namespaceOf(kind: JobKind, id: string): string {
