@@ -63,7 +63,10 @@ async function handle(request: NodeRequest): Promise<unknown> {
       return {
         id: nodeId,
         engineConnections: server.control.engineConnections(),
-        outboxApplied: server.control.outbox.applied.map((envelope) => envelope.id),
+        outboxApplied: server.cluster
+          ? await server.cluster.appliedMessages()
+          : server.control.outbox.applied.map((envelope) => envelope.id),
+        runningHere: server.cluster?.runningHere() ?? [],
       } satisfies NodeStats;
   }
 }

@@ -15,8 +15,10 @@ export interface NodeStats {
   id: string;
   /** Open engine.io connections on this node. */
   engineConnections: number;
-  /** Outbox message ids this node applied, in order. */
+  /** Outbox message ids applied, in order: by the whole cluster (from Redis), or by this node without Redis. */
   outboxApplied: string[];
+  /** Ids of the jobs this node runs now (holds the lease of); `[]` without Redis. */
+  runningHere: string[];
 }
 
 export interface NodeRequestEnvelope {

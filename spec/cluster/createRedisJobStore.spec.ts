@@ -4,11 +4,10 @@ import type { Socket } from 'socket.io-client';
 import { startProcessWatchdog, type ProcessWatchdog } from '../../demo/cluster/processWatchdog.js';
 import { startNode } from '../../demo/cluster/startNode.js';
 import { startRedis, type RedisProcess } from '../../demo/cluster/startRedis.js';
-import type { WebSocketEvent } from '../../src/protocol/index.js';
+import type { JobSnapshot, WebSocketEvent } from '../../src/protocol/index.js';
 import { ADAPTER_STREAM, adapterBroadcast } from '../../src/server/cluster/adapterBroadcast.js';
 import { createJobServer, timelineOf, type JobServer, type JobServerOptions } from '../../src/server/index.js';
-import { SUBSCRIBERS_ROOM } from '../../src/server/attachJobSockets.js';
-import { connect, subscribeTo } from '../server/helpers.js';
+import { connect, fold, subscribeTo } from '../server/helpers.js';
 
 let watchdog: ProcessWatchdog;
 let redis: RedisProcess;
@@ -55,7 +54,8 @@ async function timelineOfJob(server: JobServer, id: string): Promise<WebSocketEv
   return [...timelineOf(record)];
 }
 
-const ended = (events: readonly { type: string }[]) => events.some((event) => event.type === 'completed' || event.type === 'error');
+const ended = (events: readonly { type: string }[]) =>
+  events.some((event) => event.type === 'completed' || event.type === 'error');
 
 /**
  * Each event of the timeline at most once, in order, none skipped after the first: what a
@@ -71,10 +71,10 @@ describe('createJobServer with redis: jobs in Redis', () => {
     const server = await serve('alpha');
     const namespace = '/ws/generations/gen_probe';
     const payload = { step: 'generating_clip', percentage: 12.5, message: 'é ✓' };
-    server.io.of(namespace).to(SUBSCRIBERS_ROOM).emit('progress', payload);
+    server.io.of(namespace).emit('progress', payload);
     await vi.waitFor(async () => expect(await client.xLen(ADAPTER_STREAM.streamName)).toBeGreaterThan(0));
     const [entry] = await client.xRevRange(ADAPTER_STREAM.streamName, '+', '-', { COUNT: 1 });
-    const ours = Object.fromEntries(pairs(adapterBroadcast(namespace, SUBSCRIBERS_ROOM, 'progress', payload)));
+    const ours = Object.fromEntries(pairs(adapterBroadcast(namespace, 'progress', payload)));
     // The same fields and values, but the sender: the adapter's random uid, the store's fixed one.
     expect({ ...entry?.message, uid: 'either' }).toEqual({ ...ours, uid: 'either' });
   });
@@ -93,6 +93,31 @@ describe('createJobServer with redis: jobs in Redis', () => {
     expect(rest[0]).toEqual(rest[1]);
     expect(rest[0]).toMatchObject({ id, status: 'completed', clips: [{}, {}, {}] });
     expect([a.cluster?.runningHere(), b.cluster?.runningHere()]).toEqual([[], []]);
+  });
+
+  it('should send a subscriber no event before its subscribe ack, and every later one after it, in order', async () => {
+    const [a, b] = await Promise.all([serve('a'), serve('b')]);
+    const { id } = await a.store.start('generation', { clips: 40, progressPerClip: 1, stepMs: 5 });
+    const subscribers = await Promise.all(
+      Array.from({ length: 30 }, async (_, index) => {
+        await new Promise((resolve) => setTimeout(resolve, index * 10));
+        const socket = connect(b, `/ws/generations/${id}`);
+        sockets.push(socket);
+        const events: { type: string; data: unknown }[] = [];
+        socket.onAny((type: string, data: unknown) => events.push({ type, data }));
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        // The ack callback runs as its packet is read, so `events` holds exactly what came before it.
+        return new Promise<{ before: number; ack: JobSnapshot; events: typeof events }>((resolve) => {
+          socket.emit('subscribe', { type: 'subscribe', generation_id: id }, (ack: JobSnapshot) =>
+            resolve({ before: events.length, ack, events }),
+          );
+        });
+      }),
+    );
+    await vi.waitFor(() => expect(subscribers.every(({ events }) => ended(events))).toBe(true), { timeout: 10_000 });
+    const final = (await b.store.find(id))?.snapshot;
+    expect(subscribers.map(({ before }) => before)).toEqual(subscribers.map(() => 0));
+    for (const { ack, events } of subscribers) expect(fold(ack, events)).toEqual(final);
   });
 
   it('should create a job through any node, refuse an id taken on another, and count live jobs cluster-wide', async () => {

@@ -13,12 +13,6 @@ import { thenMaybe } from './thenMaybe.js';
 export const JOB_NAMESPACE = /^\/ws\/(generations|compositions)\/([^/]{1,256})$/;
 
 /**
- * The room, in a job's namespace, of the sockets whose `subscribe` was acked with a snapshot: a
- * cluster node broadcasts the job's events to it through the Redis streams adapter.
- */
-export const SUBSCRIBERS_ROOM = 'subscribers';
-
-/**
  * One socket.io handshake (a namespace connection), as the server recorded it. Nothing of `auth`
  * but the request id is kept: credentials never sit in a test server's memory. A test that must
  * see what `auth` carried reads `socket.handshake.auth` in a `server.io` connection listener.
@@ -70,15 +64,18 @@ type Ack = (...answer: unknown[]) => void;
  * receive its events; every handshake's request id is recorded (the last `recordLimit`).
  *
  * A subscriber joins the job's audience before its snapshot is read, so no event can fall
- * between the two: in memory both happen in one synchronous step; in Redis an event recorded
- * meanwhile may arrive both live and in the snapshot, which the client de-duplicates.
+ * between the two, and the events that come while it is read (from Redis, in a cluster) wait for
+ * the ack: a client never sees a live event before the snapshot, which would put a later clip
+ * before an earlier one it missed. Such an event may be in the snapshot too; the client
+ * de-duplicates. In memory, joining and reading are one synchronous step, so nothing waits.
  *
  * @example
  * const sockets = attachJobSockets(io, { jobs, outbox, scheduler, recordLimit: 1000 });
  */
 export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSockets {
   const { jobs, outbox, scheduler, recordLimit } = config;
-  const audiences = new Map<string, Set<Socket>>();
+  // Per job, its subscribers, each with the events waiting for its subscribe ack (`undefined` once acked).
+  const audiences = new Map<string, Map<Socket, [string, unknown][] | undefined>>();
   const handshakes: Handshake[] = [];
   const requestIds: string[] = [];
 
@@ -90,8 +87,11 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     refuseSubscribes: 0,
     audience: (id) => audiences.get(id)?.size ?? 0,
     emitRaw(id, event, payload) {
-      const audience = audiences.get(id) ?? new Set();
-      for (const socket of audience) socket.emit(event, payload);
+      const audience = audiences.get(id) ?? new Map();
+      for (const [socket, waiting] of audience) {
+        if (waiting) waiting.push([event, payload]);
+        else socket.emit(event, payload);
+      }
       return audience.size;
     },
     dispose: () => subscription.unsubscribe(),
@@ -141,10 +141,15 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
       if (invalid) return ack?.({ error: invalid });
       // A socket subscribing again stays in the audience whatever this answer is.
       const joined = audiences.get(id)?.has(socket) !== true;
-      join(socket, id);
+      const waiting = join(socket, id);
       const answer = (refusal: { code: string; message: string } | undefined, record?: JobRecord) => {
         if (refusal && joined) leave(socket, id);
         ack?.(refusal ? { error: refusal } : record?.snapshot);
+        // Acked, or refused while subscribed already: what waited goes out now, the rest as it comes.
+        const audience = audiences.get(id);
+        if (audience?.get(socket) !== waiting) return;
+        audience.set(socket, undefined);
+        for (const [event, payload] of waiting) socket.emit(event, payload);
       };
       thenMaybe(
         jobs.find(id),
@@ -155,18 +160,19 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     socket.on('disconnect', () => leave(socket, id));
   });
 
-  function join(socket: Socket, id: string): void {
+  /** Adds `socket` to the job's audience, its events waiting in the returned queue until its ack. */
+  function join(socket: Socket, id: string): [string, unknown][] {
     let audience = audiences.get(id);
-    if (!audience) audiences.set(id, (audience = new Set()));
-    audience.add(socket);
-    void socket.join(SUBSCRIBERS_ROOM);
+    if (!audience) audiences.set(id, (audience = new Map()));
+    const waiting: [string, unknown][] = [];
+    audience.set(socket, waiting);
+    return waiting;
   }
 
   function leave(socket: Socket, id: string): void {
     const audience = audiences.get(id);
     audience?.delete(socket);
     if (audience?.size === 0) audiences.delete(id);
-    void socket.leave(SUBSCRIBERS_ROOM);
   }
 
   function busy(): { code: string; message: string } | undefined {

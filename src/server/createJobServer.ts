@@ -240,7 +240,8 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
   const simulator = cluster ? undefined : createJobSimulator({ scheduler, onChange: persist, restore: saved?.jobs ?? [], ...limits });
   const jobs = simulator ?? jobsInRedis();
   const redisStore: RedisJobStore | undefined =
-    cluster && createRedisJobStore({ redis: cluster.redis, nodeId: cluster.id, leaseTtlMs, scheduler, ...limits });
+    cluster &&
+    createRedisJobStore({ redis: cluster.redis, events$: cluster.jobEvents$, nodeId: cluster.id, leaseTtlMs, scheduler, ...limits });
   const store = redisStore ?? simulatorStore(jobs);
   const dedupe =
     cluster &&

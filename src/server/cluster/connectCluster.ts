@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from 'socket.io';
-import { ADAPTER_STREAM } from './adapterBroadcast.js';
+import { Subject, type Observable } from 'rxjs';
+import type { Namespace, Server } from 'socket.io';
+import type { WebSocketEvent } from '../../protocol/index.js';
+import { JOB_NAMESPACE } from '../attachJobSockets.js';
+import type { JobNotice } from '../JobRecord.js';
+import { ADAPTER_STREAM, JOB_STORE_UID } from './adapterBroadcast.js';
 import type { RedisCommands } from './redisScript.js';
 
 /** Response header naming the node that answered, on every HTTP response of a cluster node. */
@@ -46,6 +50,13 @@ export interface ClusterNode {
    * sockets stay on the adapter the namespace was made with.
    */
   attach(io: Server): void;
+  /**
+   * The job events a job store appended to the adapter's stream (see `adapterBroadcast`), in
+   * the stream's order, as this node's adapter reads them: those of the job namespaces that
+   * have sockets on this node. The adapter hands them here instead of broadcasting them, so that
+   * the server sends them to each subscriber only after its `subscribe` ack.
+   */
+  readonly jobEvents$: Observable<JobNotice>;
   /** Closes the Redis client made from a URL; call it after `io.close()`. A client passed in is left open. */
   close(): Promise<void>;
 }
@@ -85,11 +96,13 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
   if (typeof redis === 'string') client = owned = await connect(createClient, redis);
   else client = redis;
 
+  const jobEvents$ = new Subject<JobNotice>();
   return {
     id: nodeId,
     redis: client,
+    jobEvents$: jobEvents$.asObservable(),
     attach(io) {
-      io.adapter(createAdapter(withUnrefedDuplicates(client), ADAPTER_STREAM));
+      io.adapter(handingOverJobEvents(createAdapter(withUnrefedDuplicates(client), ADAPTER_STREAM), jobEvents$));
       const stamp = (_req: IncomingMessage, res: ServerResponse) => res.setHeader(NODE_HEADER, nodeId);
       // A 'request' listener sees REST, static files and engine.io's polling; a websocket
       // upgrade is no 'request', so engine.io's own header hook covers it.
@@ -99,9 +112,39 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
       });
     },
     close() {
+      jobEvents$.complete();
       if (owned?.isOpen) owned.destroy();
       return Promise.resolve();
     },
+  };
+}
+
+/** What `io.adapter()` takes: a function making each namespace's adapter. */
+type AdapterFactory = Extract<Parameters<Server['adapter']>[0], (nsp: Namespace) => unknown>;
+
+/** What {@link handingOverJobEvents} uses of an adapter of socket.io-adapter's `ClusterAdapter` family. */
+interface ClusterAdapterLike {
+  onMessage(message: { uid: string; nsp: string; type: number; data?: unknown }, offset?: string): void;
+}
+
+/**
+ * Wraps the adapter factory so that each namespace's adapter hands the entries of a job store
+ * (sender {@link JOB_STORE_UID}) to `jobEvents$` instead of broadcasting them to the namespace's
+ * sockets; every other message is the adapter's. `onMessage` is where socket.io-adapter's
+ * `ClusterAdapter` receives what other members published.
+ */
+function handingOverJobEvents(adapterFor: AdapterFactory, jobEvents$: Subject<JobNotice>): AdapterFactory {
+  // A function, not an arrow: socket.io calls it with `new`.
+  return function (nsp: Namespace) {
+    const adapter = adapterFor(nsp) as ReturnType<AdapterFactory> & ClusterAdapterLike;
+    const onMessage = adapter.onMessage.bind(adapter);
+    adapter.onMessage = (message, offset) => {
+      if (message.uid !== JOB_STORE_UID) return onMessage(message, offset);
+      const [, plural, id = ''] = JOB_NAMESPACE.exec(message.nsp) ?? [];
+      const [type, data] = (message.data as { packet: { data: [WebSocketEvent['type'], unknown] } }).packet.data;
+      if (plural) jobEvents$.next({ id, kind: plural === 'generations' ? 'generation' : 'composition', event: { type, data } as WebSocketEvent });
+    };
+    return adapter;
   };
 }
 

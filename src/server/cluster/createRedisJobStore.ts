@@ -9,16 +9,16 @@ import {
   noop,
   race,
   timer,
+  type Observable,
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 import { isTerminalStatus, type JobKind, type WebSocketEvent } from '../../protocol/index.js';
-import { SUBSCRIBERS_ROOM } from '../attachJobSockets.js';
 import { cancelEvent } from '../cancelEvent.js';
 import { checkLimit } from '../checkLimit.js';
 import { DEFAULT_JOB_SIMULATOR } from '../createJobSimulator.js';
 import { foldEvent } from '../foldEvent.js';
-import type { JobRecord } from '../JobRecord.js';
+import type { JobNotice, JobRecord } from '../JobRecord.js';
 import type { JobStore } from '../JobStore.js';
 import type { JobTimeline } from '../JobTimeline.js';
 import { newRecord } from '../newRecord.js';
@@ -34,6 +34,11 @@ import type { RedisCommands } from './redisScript.js';
 export interface RedisJobStoreConfig {
   /** A connected client (`redis` v5), shared with the adapter. */
   redis: RedisCommands;
+  /**
+   * The job events this node's adapter reads from the stream (`ClusterNode.jobEvents$`): the
+   * store's `events$`, which the server sends to each job's subscribers on this node.
+   */
+  events$: Observable<JobNotice>;
   /** This node's id: the first part of its lease token, so a lease tells which node runs a job. */
   nodeId: string;
   /**
@@ -66,7 +71,7 @@ export const DEFAULT_REDIS_JOB_STORE = {
   mediaOrigin: '',
   newId: DEFAULT_JOB_SIMULATOR.newId,
   keyPrefix: 'jobstream:',
-} as const satisfies Omit<Required<RedisJobStoreConfig>, 'redis' | 'nodeId'>;
+} as const satisfies Omit<Required<RedisJobStoreConfig>, 'redis' | 'nodeId' | 'events$'>;
 
 /** The jobs of a cluster, in Redis, and the ones this node runs. */
 export interface RedisJobStore extends JobStore {
@@ -97,7 +102,7 @@ const RELEASE_WAIT_MS = 1000;
  * `subscribe` and REST alike, and each running job is played by the one node holding its lease
  * (`SET NX PX`, renewed). A step is one Lua script that checks the lease and the record's
  * revision, writes the next record and appends the event to the Redis streams adapter's stream,
- * from which every node's adapter sends it to that node's subscribers. When a node dies its
+ * which every node's adapter reads, in that order, into `events$`. When a node dies its
  * leases expire, another node takes them and plays each job on from its recorded step: a step is
  * recorded and broadcast together or not at all, and none is played twice, since a stale holder's
  * write fails its checks.
@@ -108,7 +113,7 @@ const RELEASE_WAIT_MS = 1000;
  * await store.close();
  */
 export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore {
-  const { redis, nodeId, leaseTtlMs, scheduler, maxLiveJobs, maxFinishedJobs, mediaOrigin, newId, keyPrefix } = {
+  const { redis, events$, nodeId, leaseTtlMs, scheduler, maxLiveJobs, maxFinishedJobs, mediaOrigin, newId, keyPrefix } = {
     ...DEFAULT_REDIS_JOB_STORE,
     ...config,
   };
@@ -133,7 +138,7 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
 
   async function commit(rev: number, record: JobRecord, event: WebSocketEvent | undefined, lease: boolean): Promise<CommitAnswer> {
     const { id, kind } = record;
-    const entry = event ? adapterBroadcast(namespaceOf(kind, id), SUBSCRIBERS_ROOM, event.type, event.data) : [];
+    const entry = event ? adapterBroadcast(namespaceOf(kind, id), event.type, event.data) : [];
     const answer = await COMMIT_JOB.run(
       redis,
       [keys.job(id), keys.lease(id), keys.live, keys.active, keys.ended, keys.jobs, keys.seq, ADAPTER_STREAM.streamName],
@@ -272,7 +277,7 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
       const loaded = await Promise.all(ids.map(load));
       return loaded.flatMap((entry) => (entry ? [entry.record] : []));
     },
-    events$: EMPTY,
+    events$,
     held: ours,
     async close() {
       closed = true;
