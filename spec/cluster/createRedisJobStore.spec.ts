@@ -89,7 +89,9 @@ describe('createJobServer with redis: jobs in Redis', () => {
     const timeline = await timelineOfJob(b, id);
     expectSuffixOf(onA.events, timeline);
     expectSuffixOf(onB.events, timeline);
-    const rest = await Promise.all([a, b].map(async (server) => (await fetch(`${server.url}/api/v1/generations/${id}`)).json()));
+    const rest = await Promise.all(
+      [a, b].map(async (server) => (await fetch(`${server.url}/api/v1/generations/${id}`)).json() as Promise<JobSnapshot>),
+    );
     expect(rest[0]).toEqual(rest[1]);
     expect(rest[0]).toMatchObject({ id, status: 'completed', clips: [{}, {}, {}] });
     expect([a.cluster?.runningHere(), b.cluster?.runningHere()]).toEqual([[], []]);
@@ -136,7 +138,7 @@ describe('createJobServer with redis: jobs in Redis', () => {
     ]);
     expect((await post(b, { id: 'gen_second', stepMs: 60_000 })).status).toBe(201);
     expect((await post(a, { id: 'gen_third' })).status).toBe(429);
-    expect((await (await fetch(`${a.url}/api/v1/generations/gen_second`)).json()).status).toBe('queued');
+    expect(((await (await fetch(`${a.url}/api/v1/generations/gen_second`)).json()) as JobSnapshot).status).toBe('queued');
   });
 
   it('should cancel a job from the node a request reaches while another runs it: the runner stops, subscribers get it once', async () => {
@@ -148,7 +150,7 @@ describe('createJobServer with redis: jobs in Redis', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
     });
-    expect((await cancelled.json()).status).toBe('cancelled');
+    expect(((await cancelled.json()) as JobSnapshot).status).toBe('cancelled');
     await vi.waitFor(() => expect(a.cluster?.runningHere()).toEqual([]));
     const isCancel = (event: { data: unknown }) => (event.data as { new_status?: string }).new_status === 'cancelled';
     await vi.waitFor(() => expect(onA.events.some(isCancel)).toBe(true));

@@ -57,6 +57,8 @@ export interface JobSockets {
 }
 
 type Ack = (...answer: unknown[]) => void;
+/** Events waiting for a subscriber's ack, as `[event, payload]`. */
+type Waiting = [string, unknown][];
 
 /**
  * Wires the wire contract onto `io`: `/` answers `heartbeat` and outbound `message`s; the job
@@ -75,7 +77,7 @@ type Ack = (...answer: unknown[]) => void;
 export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSockets {
   const { jobs, outbox, scheduler, recordLimit } = config;
   // Per job, its subscribers, each with the events waiting for its subscribe ack (`undefined` once acked).
-  const audiences = new Map<string, Map<Socket, [string, unknown][] | undefined>>();
+  const audiences = new Map<string, Map<Socket, Waiting | undefined>>();
   const handshakes: Handshake[] = [];
   const requestIds: string[] = [];
 
@@ -87,12 +89,12 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     refuseSubscribes: 0,
     audience: (id) => audiences.get(id)?.size ?? 0,
     emitRaw(id, event, payload) {
-      const audience = audiences.get(id) ?? new Map();
-      for (const [socket, waiting] of audience) {
+      const audience = audiences.get(id);
+      for (const [socket, waiting] of audience ?? []) {
         if (waiting) waiting.push([event, payload]);
         else socket.emit(event, payload);
       }
-      return audience.size;
+      return audience?.size ?? 0;
     },
     dispose: () => subscription.unsubscribe(),
   };
@@ -161,10 +163,10 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
   });
 
   /** Adds `socket` to the job's audience, its events waiting in the returned queue until its ack. */
-  function join(socket: Socket, id: string): [string, unknown][] {
+  function join(socket: Socket, id: string): Waiting {
     let audience = audiences.get(id);
-    if (!audience) audiences.set(id, (audience = new Map()));
-    const waiting: [string, unknown][] = [];
+    if (!audience) audiences.set(id, (audience = new Map<Socket, Waiting | undefined>()));
+    const waiting: Waiting = [];
     audience.set(socket, waiting);
     return waiting;
   }

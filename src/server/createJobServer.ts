@@ -11,7 +11,12 @@ import { createStateStore } from './createStateStore.js';
 import { trackEngineConnections } from './trackEngineConnections.js';
 import { cancelAction } from './cancelAction.js';
 import { connectCluster, type ClusterConfig, type RedisClientLike } from './cluster/connectCluster.js';
-import { checkLeaseTtl, createRedisJobStore, DEFAULT_REDIS_JOB_STORE, type RedisJobStore } from './cluster/createRedisJobStore.js';
+import {
+  checkLeaseTtl,
+  createRedisJobStore,
+  DEFAULT_REDIS_JOB_STORE,
+  type RedisJobStore,
+} from './cluster/createRedisJobStore.js';
 import { jobsInRedis } from './cluster/jobsInRedis.js';
 import { redisOutboxDedupe } from './cluster/redisOutboxDedupe.js';
 import type { JobSimulator } from './JobSimulator.js';
@@ -237,15 +242,31 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
   // Both logs exist before anything can change, so `persist` never sees half a server.
   const persist = (): void => stateStore?.save({ jobs: jobs.records(), dedupe: outbox.dedupe() });
   const limits = { maxLiveJobs, maxFinishedJobs, mediaOrigin: publicOrigin ?? '' };
-  const simulator = cluster ? undefined : createJobSimulator({ scheduler, onChange: persist, restore: saved?.jobs ?? [], ...limits });
+  const simulator = cluster
+    ? undefined
+    : createJobSimulator({ scheduler, onChange: persist, restore: saved?.jobs ?? [], ...limits });
   const jobs = simulator ?? jobsInRedis();
   const redisStore: RedisJobStore | undefined =
     cluster &&
-    createRedisJobStore({ redis: cluster.redis, events$: cluster.jobEvents$, nodeId: cluster.id, leaseTtlMs, scheduler, ...limits });
+    createRedisJobStore({
+      redis: cluster.redis,
+      events$: cluster.jobEvents$,
+      nodeId: cluster.id,
+      leaseTtlMs,
+      scheduler,
+      ...limits,
+    });
   const store = redisStore ?? simulatorStore(jobs);
   const dedupe =
     cluster &&
-    redisOutboxDedupe({ redis: cluster.redis, ttlMs: dedupeTtlMs, limit: dedupeLimit, recordLimit, scheduler, keyPrefix: 'jobstream:' });
+    redisOutboxDedupe({
+      redis: cluster.redis,
+      ttlMs: dedupeTtlMs,
+      limit: dedupeLimit,
+      recordLimit,
+      scheduler,
+      keyPrefix: 'jobstream:',
+    });
   const outbox = createOutboxLog({
     apply: cancelAction(store),
     onChange: persist,
@@ -254,7 +275,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     dedupeLimit,
     recordLimit,
     scheduler,
-    ...(dedupe && { claim: dedupe.claim }),
+    ...(dedupe && { claim: (id: string) => dedupe.claim(id) }),
   });
   const rest = createRestHandler({ jobs: store, guard });
 
@@ -357,7 +378,12 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     control,
     cluster: cluster &&
       dedupe &&
-      redisStore && { id: cluster.id, redis: cluster.redis, appliedMessages: dedupe.applied, runningHere: redisStore.held },
+      redisStore && {
+        id: cluster.id,
+        redis: cluster.redis,
+        appliedMessages: () => dedupe.applied(),
+        runningHere: () => redisStore.held(),
+      },
     close() {
       closing ??= (async () => {
         accepting = false;

@@ -140,7 +140,8 @@ export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandl
 
   function count(id: string): void {
     hits.set(id, (hits.get(id) ?? 0) + 1);
-    if (hits.size > COUNTED_JOBS) hits.delete(hits.keys().next().value!);
+    const [oldest] = hits.keys();
+    if (hits.size > COUNTED_JOBS && oldest !== undefined) hits.delete(oldest);
   }
 }
 

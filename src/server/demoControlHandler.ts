@@ -84,7 +84,12 @@ export function demoControlHandler(
     engineConnections: control.engineConnections(),
     node: cluster?.id ?? null,
     killNode: killNode !== undefined,
-    jobs: (await store.recent(LISTED_JOBS)).map(({ id, kind, state, snapshot }) => ({ id, kind, state, status: snapshot.status })),
+    jobs: (await store.recent(LISTED_JOBS)).map(({ id, kind, state, snapshot }) => ({
+      id,
+      kind,
+      state,
+      status: snapshot.status,
+    })),
   });
 
   // `undefined`: no such control; `false`: the job it names cannot do that now (unknown, ended, not stalled).
@@ -112,7 +117,7 @@ export function demoControlHandler(
     }
   };
 
-  const answer = async (req: IncomingMessage, res: ServerResponse, action: string): Promise<void> => {
+  const answer = (req: IncomingMessage, res: ServerResponse, action: string): void => {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     const forwarded = Object.keys(req.headers).some((name) => name === 'forwarded' || name.startsWith('x-forwarded-'));
     if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !LOOPBACK_HOSTS.has(host) || forwarded) {
@@ -125,7 +130,7 @@ export function demoControlHandler(
     if (server === undefined) return sendError(res, 503, 'UNAVAILABLE', 'The server is still starting.');
     if (action === 'status') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET.');
-      return sendJson(res, 200, await status(server));
+      return settle(res, status(server));
     }
     if (req.method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `Use POST for ${PREFIX}${action}.`);
     if (action === KILL_NODE && killNode) {
@@ -133,21 +138,50 @@ export function demoControlHandler(
       res.once('finish', killNode);
       return sendJson(res, 202, { node: server.cluster?.id ?? null, killed: true });
     }
-    const done = await act(server, action);
-    if (done === undefined) return sendError(res, 404, 'NOT_FOUND', `No demo control "${action}".`);
-    if (!done) return sendError(res, 409, 'CONFLICT', `Cannot ${action}: the job is unknown, ended, or already in that state.`);
-    sendJson(res, 200, await status(server));
+    settle(
+      res,
+      Promise.resolve(act(server, action)).then((done) => {
+        if (done === undefined) throw new HttpRefusal(404, 'NOT_FOUND', `No demo control "${action}".`);
+        if (!done)
+          throw new HttpRefusal(409, 'CONFLICT', `Cannot ${action}: the job is unknown, ended, or already in that state.`);
+        return status(server);
+      }),
+    );
   };
 
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith(PREFIX)) return false;
-    answer(req, res, path.slice(PREFIX.length)).catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      sendError(res, 503, 'UNAVAILABLE', `The job store did not answer: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    answer(req, res, path.slice(PREFIX.length));
     // The body (if any) is not needed; drain it so the connection can be reused.
     req.resume();
     return true;
   };
+}
+
+/** A refusal decided once the store answered. */
+class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Answers the status `body` resolves to, or the refusal (a store that did not answer: 503). */
+function settle(res: ServerResponse, body: Promise<unknown>): void {
+  body.then(
+    (value) => sendJson(res, 200, value),
+    (error: unknown) => {
+      if (error instanceof HttpRefusal) return sendError(res, error.status, error.code, error.message);
+      sendError(
+        res,
+        503,
+        'UNAVAILABLE',
+        `The job store did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    },
+  );
 }

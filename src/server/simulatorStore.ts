@@ -12,8 +12,10 @@ export function simulatorStore(jobs: JobSimulator): JobStore {
     find: (id) => jobs.info(id),
     start(kind, options) {
       const id = kind === 'generation' ? jobs.startGeneration(options) : jobs.startComposition(options);
-      // Just created: it is there.
-      return jobs.get(id)!;
+      const snapshot = jobs.get(id);
+      // Just created, so it is there: the check is for the type.
+      if (snapshot === undefined) throw new Error(`Job "${id}" was forgotten as it was created.`);
+      return snapshot;
     },
     cancel: (id) => jobs.cancel(id),
     stall: (id) => jobs.stall(id),

@@ -142,7 +142,12 @@ function handingOverJobEvents(adapterFor: AdapterFactory, jobEvents$: Subject<Jo
       if (message.uid !== JOB_STORE_UID) return onMessage(message, offset);
       const [, plural, id = ''] = JOB_NAMESPACE.exec(message.nsp) ?? [];
       const [type, data] = (message.data as { packet: { data: [WebSocketEvent['type'], unknown] } }).packet.data;
-      if (plural) jobEvents$.next({ id, kind: plural === 'generations' ? 'generation' : 'composition', event: { type, data } as WebSocketEvent });
+      if (plural)
+        jobEvents$.next({
+          id,
+          kind: plural === 'generations' ? 'generation' : 'composition',
+          event: { type, data } as WebSocketEvent,
+        });
     };
     return adapter;
   };

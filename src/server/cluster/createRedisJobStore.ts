@@ -136,7 +136,12 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
     return rev == null || record == null ? undefined : { rev: Number(rev), record: JSON.parse(record) as JobRecord };
   }
 
-  async function commit(rev: number, record: JobRecord, event: WebSocketEvent | undefined, lease: boolean): Promise<CommitAnswer> {
+  async function commit(
+    rev: number,
+    record: JobRecord,
+    event: WebSocketEvent | undefined,
+    lease: boolean,
+  ): Promise<CommitAnswer> {
     const { id, kind } = record;
     const entry = event ? adapterBroadcast(namespaceOf(kind, id), event.type, event.data) : [];
     const answer = await COMMIT_JOB.run(
@@ -189,7 +194,10 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
     if (job.stale) {
       const fresh = await load(id);
       // Stalled or ended by another node's request, or forgotten: this node's part is over.
-      if (fresh?.record.state !== 'running') return drop(id, fresh !== undefined);
+      if (fresh?.record.state !== 'running') {
+        drop(id, fresh !== undefined);
+        return;
+      }
       Object.assign(job, { ...fresh, stale: false });
     }
     // A timeline with no step left ends the job (it cannot happen with a record `playStep` wrote).
@@ -293,7 +301,9 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
 /** Throws a `RangeError` unless `leaseTtlMs` is a whole number of at least 60 ms. */
 export function checkLeaseTtl(leaseTtlMs: unknown): void {
   if (!Number.isSafeInteger(leaseTtlMs) || (leaseTtlMs as number) < 60) {
-    throw new RangeError(`leaseTtlMs must be an integer >= 60 (a node renews its leases every sixth of it), got ${String(leaseTtlMs)}.`);
+    throw new RangeError(
+      `leaseTtlMs must be an integer >= 60 (a node renews its leases every sixth of it), got ${String(leaseTtlMs)}.`,
+    );
   }
 }
 

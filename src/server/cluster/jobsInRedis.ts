@@ -35,5 +35,8 @@ export function jobsInRedis(): JobSimulator {
         'use server.store (find, start, cancel, stall, resume, recent), whose methods return promises.',
     );
   };
-  return Object.defineProperties({}, Object.fromEntries(Object.keys(MEMBERS).map((name) => [name, { get: refuse }]))) as JobSimulator;
+  return Object.defineProperties(
+    {},
+    Object.fromEntries(Object.keys(MEMBERS).map((name) => [name, { get: refuse }])),
+  ) as JobSimulator;
 }

@@ -55,13 +55,13 @@ return 1
  */
 export function redisOutboxDedupe(config: RedisOutboxDedupeConfig): RedisOutboxDedupe {
   const { redis, ttlMs, limit, recordLimit, scheduler, keyPrefix } = config;
-  const keys = [`${keyPrefix}outbox`, `${keyPrefix}outbox:applied`];
+  const [ids, appliedIds] = [`${keyPrefix}outbox`, `${keyPrefix}outbox:applied`];
   return {
     async claim(id) {
       const args = [id, String(scheduler.now()), finite(ttlMs), finite(limit), finite(recordLimit)];
-      return (await CLAIM_MESSAGE.run(redis, keys, args)) === 1;
+      return (await CLAIM_MESSAGE.run(redis, [ids, appliedIds], args)) === 1;
     },
-    applied: async () => (await redis.sendCommand(['LRANGE', keys[1]!, '0', '-1'])) as string[],
+    applied: async () => (await redis.sendCommand(['LRANGE', appliedIds, '0', '-1'])) as string[],
   };
 }
 
