@@ -72,6 +72,12 @@ async function handle(request: NodeRequest): Promise<unknown> {
       return {};
     case 'blast':
       return blast(request.event, request.count, request.batch, request.everyMs);
+    case 'create':
+      return server.store.create(request.kind, request.options);
+    case 'begin':
+      return server.store.begin(request.id);
+    case 'audience':
+      return request.ids.reduce((sum, id) => sum + server.control.namespaceSockets(id), 0);
     case 'stats':
       return {
         id: nodeId,

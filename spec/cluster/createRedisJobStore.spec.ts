@@ -141,6 +141,19 @@ describe('createJobServer with redis: jobs in Redis', () => {
     expect(((await (await fetch(`${a.url}/api/v1/generations/gen_second`)).json()) as JobSnapshot).status).toBe('queued');
   });
 
+  it('should keep a created job queued on every node until one begins it', async () => {
+    const [a, b] = await Promise.all([serve('a'), serve('b')]);
+    const { id } = await a.store.create('generation', { clips: 1, stepMs: 20 });
+    const on = await follow(b, id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([on.ack, on.events, a.cluster?.runningHere(), b.cluster?.runningHere()]).toEqual([{ id, status: 'queued' }, [], [], []]);
+    expect(await b.store.begin(id)).toBe(true);
+    expect(await a.store.begin(id)).toBe(false);
+    expect(b.cluster?.runningHere()).toEqual([id]);
+    await vi.waitFor(() => expect(ended(on.events)).toBe(true));
+    expect(on.events).toEqual(await timelineOfJob(a, id));
+  });
+
   it('should cancel a job from the node a request reaches while another runs it: the runner stops, subscribers get it once', async () => {
     const [a, b] = await Promise.all([serve('a'), serve('b')]);
     const { id } = await a.store.start('generation', { clips: 20, stepMs: 30 });

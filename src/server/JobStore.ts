@@ -26,6 +26,10 @@ export interface JobStore {
    * when `maxLiveJobs` jobs are live.
    */
   start(kind: JobKind, options: GenerationOptions | CompositionOptions): MaybePromise<JobSnapshot>;
+  /** Creates a job that stays `queued` until {@link JobStore.begin}; answers and throws as `start`. */
+  create(kind: JobKind, options: GenerationOptions | CompositionOptions): MaybePromise<JobSnapshot>;
+  /** Starts a created job's timeline; `false` if unknown or already started. */
+  begin(id: string): MaybePromise<boolean>;
   /** Cancels a job that has not ended (see `JobSimulator.cancel`); `false` if unknown or ended. */
   cancel(id: string): MaybePromise<boolean>;
   /** Freezes a running job; `false` if unknown or not running. */

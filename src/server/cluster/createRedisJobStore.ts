@@ -13,7 +13,9 @@ import {
   type SchedulerLike,
   type Subscription,
 } from 'rxjs';
-import { isTerminalStatus, type JobKind, type WebSocketEvent } from '../../protocol/index.js';
+import { isTerminalStatus, type JobKind, type JobSnapshot, type WebSocketEvent } from '../../protocol/index.js';
+import type { CompositionOptions } from '../CompositionOptions.js';
+import type { GenerationOptions } from '../GenerationOptions.js';
 import { cancelEvent } from '../cancelEvent.js';
 import { checkLimit } from '../checkLimit.js';
 import { DEFAULT_JOB_SIMULATOR } from '../createJobSimulator.js';
@@ -238,6 +240,24 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
     }
   }
 
+  async function create(
+    kind: JobKind,
+    options: GenerationOptions | CompositionOptions,
+    state: 'running' | 'idle',
+  ): Promise<JobSnapshot> {
+    const planned = planJob(kind, options, () => newId(kind === 'generation' ? 'gen' : 'comp'));
+    const record = newRecord(planned, state);
+    const { id } = record;
+    const created = await CREATE_JOB.run(
+      redis,
+      [keys.job(id), keys.live, keys.active, keys.jobs, keys.seq],
+      [id, JSON.stringify(record), state === 'running' ? '1' : '0', limit(maxLiveJobs)],
+    );
+    if (created === 'exists') throw new RangeError(`A job with id "${id}" already exists.`);
+    if (created === 'full') throw new TooManyJobsError(maxLiveJobs);
+    return record.snapshot;
+  }
+
   async function beat(): Promise<void> {
     const reply = await LEASE_TICK.run(redis, [keys.active], [token, ttl, keyPrefix, ...ours()]);
     const [lost, claimed] = reply as [string[], string[]];
@@ -252,19 +272,18 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
   return {
     find: async (id) => (await load(id))?.record,
     async start(kind, options) {
-      const planned = planJob(kind, options, () => newId(kind === 'generation' ? 'gen' : 'comp'));
-      const record = newRecord(planned, 'running');
-      const { id } = record;
-      const created = await CREATE_JOB.run(
-        redis,
-        [keys.job(id), keys.live, keys.active, keys.jobs, keys.seq],
-        [id, JSON.stringify(record), '1', limit(maxLiveJobs)],
-      );
-      if (created === 'exists') throw new RangeError(`A job with id "${id}" already exists.`);
-      if (created === 'full') throw new TooManyJobsError(maxLiveJobs);
+      const snapshot = await create(kind, options, 'running');
       // Played here if it can be; else (another node was quicker) where its lease is.
-      await claim(id);
-      return record.snapshot;
+      await claim(snapshot.id);
+      return snapshot;
+    },
+    create: (kind, options) => create(kind, options, 'idle'),
+    async begin(id) {
+      const begun = await mutate(id, (record) =>
+        record.state === 'idle' ? { record: { ...record, state: 'running' } } : undefined,
+      );
+      if (begun) await claim(id);
+      return begun;
     },
     cancel: (id) =>
       mutate(id, (record) => {
