@@ -146,7 +146,12 @@ describe('createJobServer with redis: jobs in Redis', () => {
     const { id } = await a.store.create('generation', { clips: 1, stepMs: 20 });
     const on = await follow(b, id);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect([on.ack, on.events, a.cluster?.runningHere(), b.cluster?.runningHere()]).toEqual([{ id, status: 'queued' }, [], [], []]);
+    expect([on.ack, on.events, a.cluster?.runningHere(), b.cluster?.runningHere()]).toEqual([
+      { id, status: 'queued' },
+      [],
+      [],
+      [],
+    ]);
     expect(await b.store.begin(id)).toBe(true);
     expect(await a.store.begin(id)).toBe(false);
     expect(b.cluster?.runningHere()).toEqual([id]);

@@ -99,7 +99,10 @@ describe('npm run start:cluster: the dashboard behind HAProxy', () => {
         expect(cluster.nodes.map((node) => node.id)).toContain(first);
 
         await page.getByRole('button', { name: 'Kill node' }).click();
-        await page.getByRole('status').filter({ hasText: `${first} killed` }).waitFor({ timeout: 5000 });
+        await page
+          .getByRole('status')
+          .filter({ hasText: `${first} killed` })
+          .waitFor({ timeout: 5000 });
         await page.waitForFunction((node) => document.querySelector('[data-testid="served-by"]')?.textContent !== node, first, {
           timeout: 10_000,
         });
