@@ -49,17 +49,9 @@ interface Measurement {
 }
 
 /** A forked measured client, awaited one report at a time. */
-function startClient(): {
-  send(command: FanoutCommand): void;
-  next<P extends FanoutReport['phase']>(phase: P): Promise<Extract<FanoutReport, { phase: P }>>;
-  exited: Promise<void>;
-  child: ChildProcess;
-} {
+function startClient(): { send(command: FanoutCommand): void; next<P extends FanoutReport['phase']>(phase: P): Promise<Extract<FanoutReport, { phase: P }>>; exited: Promise<void>; child: ChildProcess } {
   const script = fileURLToPath(new URL('./fanoutClient.ts', import.meta.url));
-  const child = fork(script, [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(script, [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const queue: FanoutReport[] = [];
   let waiter: ((report: FanoutReport) => void) | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -79,25 +71,19 @@ function startClient(): {
         timer = setTimeout(() => reject(new Error(`client: no '${phase}' report within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
       });
       const died = exited.then(() => Promise.reject(new Error(`client exited before its '${phase}' report`)));
-      return Promise.race([arrived, expired, died])
-        .then((report) => {
-          waiter = undefined;
-          if (report.phase === 'failed') throw new Error(`client: ${report.error}`);
-          if (report.phase !== phase) throw new Error(`client: expected '${phase}', got '${report.phase}'`);
-          return report as Extract<FanoutReport, { phase: typeof phase }>;
-        })
-        .finally(() => clearTimeout(timer));
+      return Promise.race([arrived, expired, died]).then((report) => {
+        waiter = undefined;
+        if (report.phase === 'failed') throw new Error(`client: ${report.error}`);
+        if (report.phase !== phase) throw new Error(`client: expected '${phase}', got '${report.phase}'`);
+        return report as Extract<FanoutReport, { phase: typeof phase }>;
+      }).finally(() => clearTimeout(timer));
     },
   };
 }
 
 async function measure(server: ServerProcess, side: FanoutSide): Promise<Measurement> {
   const engineConnections = async () => (await server.request<{ value: number }>({ op: 'engineConnections' })).value;
-  const { ids: warmupIds } = await server.request<{ ids: string[] }>({
-    op: 'createGenerations',
-    count: WARMUP_JOBS,
-    processing: true,
-  });
+  const { ids: warmupIds } = await server.request<{ ids: string[] }>({ op: 'createGenerations', count: WARMUP_JOBS, processing: true });
   const { ids } = await server.request<{ ids: string[] }>({ op: 'createGenerations', count: JOBS, processing: true });
   const client = startClient();
   try {
@@ -109,20 +95,13 @@ async function measure(server: ServerProcess, side: FanoutSide): Promise<Measure
     const { heapPerJobKB } = await client.next('weighed');
     client.send({ op: 'dispose' });
     const { disposeMs } = await client.next('disposed');
-    const disconnected = await waitUntil(
-      async () => (await engineConnections()) === 0,
-      'the client to disconnect',
-      DISCONNECT_TIMEOUT_MS,
-    ).then(
+    const disconnected = await waitUntil(async () => (await engineConnections()) === 0, 'the client to disconnect', DISCONNECT_TIMEOUT_MS).then(
       () => true,
       () => false,
     );
     client.send({ op: 'exit' });
     const { activeResources } = await client.next('exiting');
-    const exitedByItself = await Promise.race([
-      client.exited.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), EXIT_GRACE_MS)),
-    ]);
+    const exitedByItself = await Promise.race([client.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), EXIT_GRACE_MS))]);
     return {
       subscribeAllMs: round(subscribeAllMs, 1),
       heapPerJobKB: round(heapPerJobKB, 2),
@@ -139,11 +118,7 @@ async function measure(server: ServerProcess, side: FanoutSide): Promise<Measure
       await client.exited;
     }
     // A client that leaked a reconnecting socket is gone now; wait for the server to notice.
-    await waitUntil(
-      async () => (await engineConnections()) === 0,
-      'the server to drop the killed client',
-      DISCONNECT_TIMEOUT_MS,
-    ).catch(() => undefined);
+    await waitUntil(async () => (await engineConnections()) === 0, 'the server to drop the killed client', DISCONNECT_TIMEOUT_MS).catch(() => undefined);
   }
 }
 
@@ -158,8 +133,7 @@ async function main(): Promise<void> {
       rounds.push(results);
     }
 
-    const of = (side: FanoutSide, field: 'subscribeAllMs' | 'heapPerJobKB' | 'disposeMs') =>
-      round(median(rounds.map((r) => r[side][field])), 2);
+    const of = (side: FanoutSide, field: 'subscribeAllMs' | 'heapPerJobKB' | 'disposeMs') => round(median(rounds.map((r) => r[side][field])), 2);
     const subscribeAllMs = of('jobstream', 'subscribeAllMs');
     const rawSubscribeAllMs = of('raw', 'subscribeAllMs');
     const heapPerJobKB = of('jobstream', 'heapPerJobKB');
@@ -191,13 +165,10 @@ async function main(): Promise<void> {
       pass: complete && met.subscribeAllMs && met.heapPerJobKB && met.engineConnections,
       complete,
       definition: {
-        subscribeAllMs:
-          "from the first subscribe call until every job's generationState$ emitted the state built from its subscribe ack (raw: until every subscribe ack callback ran); median over rounds",
-        heapPerJobKB:
-          'client heapUsed after gc() with every job subscribed, minus heapUsed after gc() before the client was created, / jobs / 1024; fresh warmed-up process per measurement; median over rounds',
+        subscribeAllMs: "from the first subscribe call until every job's generationState$ emitted the state built from its subscribe ack (raw: until every subscribe ack callback ran); median over rounds",
+        heapPerJobKB: 'client heapUsed after gc() with every job subscribed, minus heapUsed after gc() before the client was created, / jobs / 1024; fresh warmed-up process per measurement; median over rounds',
         engineConnections: "server's engine.io clientsCount with every job subscribed (max over rounds)",
-        disposeMs:
-          'synchronous time of unsubscribing every job and dispose() (raw: socket.disconnect() each, engine.close()); disposeClean: server saw the connection close within 10 s and the client process exited by itself',
+        disposeMs: 'synchronous time of unsubscribing every job and dispose() (raw: socket.disconnect() each, engine.close()); disposeClean: server saw the connection close within 10 s and the client process exited by itself',
       },
       rounds: rounds.map((r) => ({ raw: r.raw, jobstream: r.jobstream })),
     };

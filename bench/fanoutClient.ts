@@ -85,8 +85,7 @@ function rawFleet(url: string, ids: readonly string[]): Fleet {
   };
 }
 
-const fleetOf = (side: FanoutSide, url: string, ids: readonly string[]): Fleet =>
-  side === 'raw' ? rawFleet(url, ids) : jobstreamFleet(url, ids);
+const fleetOf = (side: FanoutSide, url: string, ids: readonly string[]): Fleet => (side === 'raw' ? rawFleet(url, ids) : jobstreamFleet(url, ids));
 
 let fleet: Fleet | undefined;
 let heapBefore = 0;
@@ -123,10 +122,7 @@ async function handle(command: FanoutCommand): Promise<void> {
     case 'exit':
       // Whatever is still scheduled here outlived dispose(); the orchestrator kills a client that does not exit.
       await sleep(SETTLE_MS);
-      report({
-        phase: 'exiting',
-        activeResources: process.getActiveResourcesInfo().filter((name) => name !== 'PipeWrap' && name !== 'TTYWrap'),
-      });
+      report({ phase: 'exiting', activeResources: process.getActiveResourcesInfo().filter((name) => name !== 'PipeWrap' && name !== 'TTYWrap') });
       process.disconnect();
       return;
   }

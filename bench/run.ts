@@ -32,8 +32,7 @@ function runBench(name: string): Promise<{ ok: boolean; reason?: string }> {
       for (const line of lines) process.stdout.write(`${line.trim()}\n`);
       if (signal) resolve({ ok: false, reason: `killed by ${signal}${signal === 'SIGKILL' ? ` (over ${TIMEOUT_MS} ms?)` : ''}` });
       // `size` exits 1 on a missed budget, for CI; here a missed target is a figure, not a crash.
-      else if (code !== 0 && !lines.some((line) => line.includes('"pass":false')))
-        resolve({ ok: false, reason: `exited with ${code}` });
+      else if (code !== 0 && !lines.some((line) => line.includes('"pass":false'))) resolve({ ok: false, reason: `exited with ${code}` });
       else if (lines.length === 0) resolve({ ok: false, reason: 'printed no JSON' });
       else resolve({ ok: true });
     });

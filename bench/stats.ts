@@ -12,12 +12,7 @@ export function round(value: number, digits = 3): number {
 }
 
 /** Resolves once `check()` holds, polling every `everyMs`; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-  everyMs = 5,
-): Promise<void> {
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

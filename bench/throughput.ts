@@ -80,11 +80,7 @@ function counter(): { hit: () => void; count: () => number; untilAll: (events: n
 
 async function rawReceiver(server: ServerProcess, id: string): Promise<Receiver> {
   const events = counter();
-  const socket: Socket = io(`${server.url}/ws/generations/${id}`, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
+  const socket: Socket = io(`${server.url}/ws/generations/${id}`, { transports: ['websocket'], forceNew: true, reconnection: false });
   socket.on('progress', events.hit);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect_error', reject);
@@ -108,10 +104,7 @@ async function jobstreamReceiver(server: ServerProcess, id: string): Promise<Rec
   const subscription = streams.generationProgress$(id).subscribe((event) => {
     if (event.type === 'progress') events.hit();
   });
-  await waitUntil(
-    async () => (await server.request<{ total: number; empty: number }>({ op: 'audience', ids: [id] })).total === 1,
-    'the jobstream subscribe',
-  );
+  await waitUntil(async () => (await server.request<{ total: number; empty: number }>({ op: 'audience', ids: [id] })).total === 1, 'the jobstream subscribe');
   return {
     counted: events.count,
     errors: () => errors,
@@ -150,10 +143,7 @@ async function measure(server: ServerProcess, side: Side, events: number): Promi
   const delivered = receiver.counted();
   const errors = receiver.errors();
   await receiver.close();
-  await waitUntil(
-    async () => (await server.request<{ value: number }>({ op: 'engineConnections' })).value === 0,
-    'the client to disconnect',
-  );
+  await waitUntil(async () => (await server.request<{ value: number }>({ op: 'engineConnections' })).value === 0, 'the client to disconnect');
   return { side, events, delivered, cpuUs, wallMs: round(wallMs, 1), cpuUsPerEvent: round(cpuUs / events), errors };
 }
 
@@ -166,9 +156,7 @@ async function main(): Promise<void> {
       await measure(server, ONLY, warmup);
       const results = [];
       for (let round_ = 0; round_ < ROUNDS; round_++) results.push(await measure(server, ONLY, EVENTS));
-      process.stdout.write(
-        `${JSON.stringify({ bench: 'throughput', only: ONLY, events: EVENTS, cpuUsPerEvent: median(results.map((m) => m.cpuUsPerEvent)), rounds: results })}\n`,
-      );
+      process.stdout.write(`${JSON.stringify({ bench: 'throughput', only: ONLY, events: EVENTS, cpuUsPerEvent: median(results.map((m) => m.cpuUsPerEvent)), rounds: results })}\n`);
       return;
     }
     await measure(server, 'raw', warmup);
@@ -179,12 +167,7 @@ async function main(): Promise<void> {
       const order: Side[] = round_ % 2 === 0 ? ['raw', 'jobstream'] : ['jobstream', 'raw'];
       const results = {} as Record<Side, Measurement>;
       for (const side of order) results[side] = await measure(server, side, EVENTS);
-      rounds.push({
-        order: order.join('>'),
-        raw: results.raw,
-        jobstream: results.jobstream,
-        ratio: round(results.jobstream.cpuUsPerEvent / results.raw.cpuUsPerEvent),
-      });
+      rounds.push({ order: order.join('>'), raw: results.raw, jobstream: results.jobstream, ratio: round(results.jobstream.cpuUsPerEvent / results.raw.cpuUsPerEvent) });
     }
 
     const all = rounds.flatMap((r) => [r.raw, r.jobstream]);
@@ -202,18 +185,12 @@ async function main(): Promise<void> {
       target: TARGET,
       pass: complete && ratio <= TARGET,
       complete,
-      definition:
-        'client CPU (user+system) from asking the server to send until the N-th progress event is counted, divided by N; median over rounds',
+      definition: 'client CPU (user+system) from asking the server to send until the N-th progress event is counted, divided by N; median over rounds',
       rounds: rounds.map((r) => ({
         order: r.order,
         ratio: r.ratio,
         raw: { cpuUsPerEvent: r.raw.cpuUsPerEvent, wallMs: r.raw.wallMs, delivered: r.raw.delivered },
-        jobstream: {
-          cpuUsPerEvent: r.jobstream.cpuUsPerEvent,
-          wallMs: r.jobstream.wallMs,
-          delivered: r.jobstream.delivered,
-          errors: r.jobstream.errors,
-        },
+        jobstream: { cpuUsPerEvent: r.jobstream.cpuUsPerEvent, wallMs: r.jobstream.wallMs, delivered: r.jobstream.delivered, errors: r.jobstream.errors },
       })),
     };
     process.stdout.write(`${JSON.stringify(output)}\n`);
