@@ -30,14 +30,18 @@ afterAll(async () => {
 });
 
 const job = (id: string, state: 'running' | 'idle' = 'running') =>
-  newRecord(planJob('generation', { id, clips: 1, progressPerClip: 0 }, () => id), state);
+  newRecord(
+    planJob('generation', { id, clips: 1, progressPerClip: 0 }, () => id),
+    state,
+  );
 
 describe('createJobRecords', () => {
   it('should write a step only over the revision read, and only while the lease is the writer’s', async () => {
     const record = job('gen_1');
-    expect(await records.create(record)).toBe('ok');
-    expect(await records.claim('gen_1', 'a:1', 60_000)).toBe(true);
+    expect(await records.create(record, 'a:1', 60_000)).toBe('ok');
+    // Created with a's lease: nobody else can take it.
     expect(await records.claim('gen_1', 'b:1', 60_000)).toBe(false);
+    expect(await client.get('jobstream:lease:gen_1')).toBe('a:1');
     const first = playStep(record, timelineOf(record))!;
 
     // Another node took the lease (a's expired while a was paused, say): a's step must not land.
@@ -55,17 +59,20 @@ describe('createJobRecords', () => {
   });
 
   it('should refuse a taken id and a job beyond maxLiveJobs, and forget the ended ones beyond maxFinishedJobs', async () => {
-    expect(await records.create(job('gen_1'))).toBe('ok');
-    expect(await records.create(job('gen_1'))).toBe('exists');
-    expect(await records.create(job('gen_2', 'idle'))).toBe('ok');
-    expect(await records.create(job('gen_3'))).toBe('full');
+    const create = (record: ReturnType<typeof job>) => records.create(record, 'a:1', 60_000);
+    expect(await create(job('gen_1'))).toBe('ok');
+    expect(await create(job('gen_1'))).toBe('exists');
+    expect(await create(job('gen_2', 'idle'))).toBe('ok');
+    expect(await create(job('gen_3'))).toBe('full');
+    // A queued job has no lease: nobody plays it until it begins.
+    expect(await client.get('jobstream:lease:gen_2')).toBeNull();
 
     const end = async (id: string) => {
       const stored = await records.load(id);
       expect(await records.commit(stored!.rev, { ...stored!.record, state: 'done' }, undefined)).toBe('ok');
     };
     await end('gen_1');
-    expect(await records.create(job('gen_3'))).toBe('ok');
+    expect(await create(job('gen_3'))).toBe('ok');
     await end('gen_2');
     // One ended job kept: the first to end is forgotten, with its lease and its place in every set.
     expect(await records.load('gen_1')).toBeUndefined();
@@ -74,10 +81,11 @@ describe('createJobRecords', () => {
   });
 
   it('should renew the leases still held, report the lost ones, and claim the free ones of active jobs only', async () => {
-    await records.create(job('gen_held'));
-    await records.create(job('gen_free'));
-    await records.create(job('gen_idle', 'idle'));
-    await records.claim('gen_held', 'a:1', 200);
+    await records.create(job('gen_held'), 'a:1', 200);
+    await records.create(job('gen_free'), 'c:1', 60_000);
+    await records.create(job('gen_idle', 'idle'), 'a:1', 60_000);
+    // c died: its lease is gone.
+    await client.del('jobstream:lease:gen_free');
     await client.set('jobstream:lease:gen_lost', 'b:1');
 
     const beat = await records.beat('a:1', 60_000, ['gen_held', 'gen_lost']);

@@ -220,7 +220,7 @@ describe('createJobServer with redis: jobs in Redis', () => {
     servers.splice(servers.indexOf(a), 1);
     await a.close();
     // b looks for jobs without a lease every second; had a kept its lease, b would wait for it to expire (5 s or more).
-    await vi.waitFor(() => expect(b.cluster?.runningHere()).toEqual([id]), { timeout: 2000 });
+    await vi.waitFor(() => expect(b.cluster?.runningHere()).toEqual([id]), { timeout: 3500 });
     await vi.waitFor(() => expect(ended(on.events)).toBe(true), { timeout: 5000 });
     expectSuffixOf(on.events, await timelineOfJob(b, id));
   });
@@ -271,8 +271,8 @@ describe('createJobServer with redis: a node SIGKILLed mid-job', () => {
     expect(survivor.cluster?.runningHere()).toEqual(['gen_orphan']);
     await vi.waitFor(() => expect(ended(on.events)).toBe(true), { timeout: 10_000 });
     expectSuffixOf(on.events, await timelineOfJob(survivor, 'gen_orphan'));
-    // The lease lasts 3 s from its last renewal; beats are 500 ms apart; then one step.
-    expect(gapMs).toBeLessThan(3000 + 500 + 100 + 400);
+    // The lease lasts 3 s from its last renewal; beats are 500 ms apart; then one step (and a loaded machine's slack).
+    expect(gapMs).toBeLessThan(3000 + 500 + 100 + 1000);
   });
 });
 

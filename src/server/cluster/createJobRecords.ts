@@ -31,8 +31,11 @@ export type CommitAnswer = 'ok' | 'conflict' | 'lost' | 'gone';
 export interface JobRecords {
   /** The record and its revision, or `undefined` for an unknown job. */
   load(id: string): Promise<StoredRecord | undefined>;
-  /** Stores a new job; `exists` when its id is taken, `full` when `maxLiveJobs` are live. */
-  create(record: JobRecord): Promise<'ok' | 'exists' | 'full'>;
+  /**
+   * Stores a new job, a running one with its lease held by `token` for `ttlMs`; `exists` when its
+   * id is taken, `full` when `maxLiveJobs` are live.
+   */
+  create(record: JobRecord, token: string, ttlMs: number): Promise<'ok' | 'exists' | 'full'>;
   /**
    * Writes `record` over revision `rev` and appends `event`'s broadcast to the adapter's stream,
    * in one script; with `token`, only while the job's lease is that token's.
@@ -68,12 +71,12 @@ export function createJobRecords(config: JobRecordsConfig): JobRecords {
 
   return {
     load,
-    async create(record) {
+    async create(record, token, ttlMs) {
       const { id, state } = record;
       const answer = await CREATE_JOB.run(
         redis,
-        [keys.job(id), keys.live, keys.active, keys.jobs, keys.seq],
-        [id, JSON.stringify(record), state === 'running' ? '1' : '0', limit(maxLiveJobs)],
+        [keys.job(id), keys.live, keys.active, keys.jobs, keys.seq, keys.lease(id)],
+        [id, JSON.stringify(record), state === 'running' ? '1' : '0', limit(maxLiveJobs), token, String(ttlMs)],
       );
       return answer as 'ok' | 'exists' | 'full';
     },

@@ -31,8 +31,12 @@ export interface LeasePlayerConfig {
 
 /** Plays the running jobs whose lease this node holds. */
 export interface LeasePlayer {
+  /** This node's lease token (`<nodeId>:<random>`), for a job created with its lease (`JobRecords.create`). */
+  readonly token: string;
   /** Takes the lease of a job if it is free, and plays the job from its recorded step if so. */
   claim(id: string): Promise<void>;
+  /** Plays a job whose lease was just given to {@link LeasePlayer.token}, from its recorded step. */
+  play(id: string): Promise<void>;
   /** Ids of the jobs this node holds the lease of (a job just taken may still be read). */
   held(): string[];
   /** Stops playing and gives the leases back, so other nodes take them at their next beat. */
@@ -140,9 +144,11 @@ export function createLeasePlayer(config: LeasePlayerConfig): LeasePlayer {
     .subscribe();
 
   return {
+    token,
     async claim(id) {
       if (await records.claim(id, token, leaseTtlMs)) await adopt(id);
     },
+    play: adopt,
     held,
     async close() {
       closed = true;

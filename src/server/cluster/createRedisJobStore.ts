@@ -104,7 +104,7 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
       planJob(kind, options, () => newId(kind === 'generation' ? 'gen' : 'comp')),
       state,
     );
-    const created = await records.create(record);
+    const created = await records.create(record, player.token, leaseTtlMs);
     if (created === 'exists') throw new RangeError(`A job with id "${record.id}" already exists.`);
     if (created === 'full') throw new TooManyJobsError(maxLiveJobs);
     return record.snapshot;
@@ -139,9 +139,9 @@ export function createRedisJobStore(config: RedisJobStoreConfig): RedisJobStore 
   return {
     find: async (id) => (await records.load(id))?.record,
     async start(kind, options) {
+      // Created with this node's lease: played here, from the first step.
       const snapshot = await create(kind, options, 'running');
-      // Played here if it can be; else (another node was quicker) where its lease is.
-      await player.claim(snapshot.id);
+      await player.play(snapshot.id);
       return snapshot;
     },
     create: (kind, options) => create(kind, options, 'idle'),

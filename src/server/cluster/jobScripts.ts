@@ -22,8 +22,10 @@ export function jobKeys(prefix: string) {
 }
 
 /**
- * Creates a job unless its id is taken (`exists`) or `maxLiveJobs` are live (`full`).
- * KEYS: job, live, active, jobs, seq. ARGV: id, record, running (`1`/`0`), maxLive (-1: no limit).
+ * Creates a job unless its id is taken (`exists`) or `maxLiveJobs` are live (`full`); a running
+ * one with its lease given to the creating node's token, so no other node's beat can take it first.
+ * KEYS: job, live, active, jobs, seq, lease. ARGV: id, record, running (`1`/`0`), maxLive (-1: no
+ * limit), token, ttl (ms).
  */
 export const CREATE_JOB = redisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
@@ -32,7 +34,10 @@ if maxLive >= 0 and redis.call('SCARD', KEYS[2]) >= maxLive then return 'full' e
 local seq = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[1], 'rev', 1, 'record', ARGV[2], 'seq', seq)
 redis.call('SADD', KEYS[2], ARGV[1])
-if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+if ARGV[3] == '1' then
+  redis.call('SADD', KEYS[3], ARGV[1])
+  redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6])
+end
 redis.call('ZADD', KEYS[4], seq, ARGV[1])
 return 'ok'
 `);
