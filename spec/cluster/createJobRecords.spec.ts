@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
-import { startProcessWatchdog, type ProcessWatchdog } from '../../demo/cluster/processWatchdog.js';
-import { startRedis, type RedisProcess } from '../../demo/cluster/startRedis.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTER_STREAM } from '../../src/server/cluster/adapterBroadcast.js';
 import { createJobRecords, type JobRecords } from '../../src/server/cluster/createJobRecords.js';
 import { newRecord } from '../../src/server/newRecord.js';
 import { planJob } from '../../src/server/planJob.js';
 import { playStep } from '../../src/server/playStep.js';
 import { timelineOf } from '../../src/server/timelineOf.js';
+import { redisForSpec } from './redisForSpec.js';
 
-let watchdog: ProcessWatchdog;
-let redis: RedisProcess;
-let client: ReturnType<typeof createClient>;
+const redis = redisForSpec();
 let records: JobRecords;
 
-beforeAll(async () => {
-  watchdog = startProcessWatchdog();
-  redis = await startRedis({ watchdog });
-  client = createClient({ url: redis.url });
-  client.on('error', () => undefined);
-  await client.connect();
-  records = createJobRecords({ redis: client, keyPrefix: 'jobstream:', maxLiveJobs: 2, maxFinishedJobs: 1 });
-});
-afterEach(() => client.flushAll());
-afterAll(async () => {
-  client.destroy();
-  await redis.stop();
-  watchdog.close();
+beforeAll(() => {
+  records = createJobRecords({ redis: redis.client, keyPrefix: 'jobstream:', maxLiveJobs: 2, maxFinishedJobs: 1 });
 });
 
 const job = (id: string, state: 'running' | 'idle' = 'running') =>
@@ -41,18 +26,18 @@ describe('createJobRecords', () => {
     expect(await records.create(record, 'a:1', 60_000)).toBe('ok');
     // Created with a's lease: nobody else can take it.
     expect(await records.claim('gen_1', 'b:1', 60_000)).toBe(false);
-    expect(await client.get('jobstream:lease:gen_1')).toBe('a:1');
+    expect(await redis.client.get('jobstream:lease:gen_1')).toBe('a:1');
     const first = playStep(record, timelineOf(record))!;
 
     // Another node took the lease (a's expired while a was paused, say): a's step must not land.
-    await client.set('jobstream:lease:gen_1', 'b:1');
+    await redis.client.set('jobstream:lease:gen_1', 'b:1');
     expect(await records.commit(1, first.record, first.event, 'a:1')).toBe('lost');
     expect(await records.commit(1, first.record, first.event, 'b:1')).toBe('ok');
     // a, still at revision 1, cannot write over b's step either, lease or not.
     expect(await records.commit(1, first.record, first.event)).toBe('conflict');
     expect(await records.load('gen_1')).toEqual({ rev: 2, record: first.record });
     // The step went out once, in the same script.
-    expect(await client.xLen(ADAPTER_STREAM.streamName)).toBe(1);
+    expect(await redis.client.xLen(ADAPTER_STREAM.streamName)).toBe(1);
     expect(await records.commit(2, first.record, undefined, 'b:1')).toBe('ok');
     expect(await records.commit(1, first.record, undefined)).toBe('conflict');
     expect(await records.commit(9, job('gen_unknown'), undefined)).toBe('gone');
@@ -65,7 +50,7 @@ describe('createJobRecords', () => {
     expect(await create(job('gen_2', 'idle'))).toBe('ok');
     expect(await create(job('gen_3'))).toBe('full');
     // A queued job has no lease: nobody plays it until it begins.
-    expect(await client.get('jobstream:lease:gen_2')).toBeNull();
+    expect(await redis.client.get('jobstream:lease:gen_2')).toBeNull();
 
     const end = async (id: string) => {
       const stored = await records.load(id);
@@ -77,7 +62,7 @@ describe('createJobRecords', () => {
     // One ended job kept: the first to end is forgotten, with its lease and its place in every set.
     expect(await records.load('gen_1')).toBeUndefined();
     expect((await records.recent(10)).map(({ id }) => id)).toEqual(['gen_2', 'gen_3']);
-    expect(await client.sMembers('jobstream:active')).toEqual(['gen_3']);
+    expect(await redis.client.sMembers('jobstream:active')).toEqual(['gen_3']);
   });
 
   it('should renew the leases still held, report the lost ones, and claim the free ones of active jobs only', async () => {
@@ -85,13 +70,16 @@ describe('createJobRecords', () => {
     await records.create(job('gen_free'), 'c:1', 60_000);
     await records.create(job('gen_idle', 'idle'), 'a:1', 60_000);
     // c died: its lease is gone.
-    await client.del('jobstream:lease:gen_free');
-    await client.set('jobstream:lease:gen_lost', 'b:1');
+    await redis.client.del('jobstream:lease:gen_free');
+    await redis.client.set('jobstream:lease:gen_lost', 'b:1');
 
     const beat = await records.beat('a:1', 60_000, ['gen_held', 'gen_lost']);
     expect(beat).toEqual({ lost: ['gen_lost'], claimed: ['gen_free'] });
-    expect(await client.pTTL('jobstream:lease:gen_held')).toBeGreaterThan(1000);
+    expect(await redis.client.pTTL('jobstream:lease:gen_held')).toBeGreaterThan(1000);
     await records.release('a:1', ['gen_held', 'gen_lost']);
-    expect([await client.get('jobstream:lease:gen_held'), await client.get('jobstream:lease:gen_lost')]).toEqual([null, 'b:1']);
+    expect([await redis.client.get('jobstream:lease:gen_held'), await redis.client.get('jobstream:lease:gen_lost')]).toEqual([
+      null,
+      'b:1',
+    ]);
   });
 });

@@ -1,37 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createClient } from 'redis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { startProcessWatchdog, type ProcessWatchdog } from '../../demo/cluster/processWatchdog.js';
 import { startNode } from '../../demo/cluster/startNode.js';
-import { startRedis, type RedisProcess } from '../../demo/cluster/startRedis.js';
 import type { JobSnapshot, WebSocketEvent } from '../../src/protocol/index.js';
 import { ADAPTER_STREAM, adapterBroadcast } from '../../src/server/cluster/adapterBroadcast.js';
 import { createJobServer, timelineOf, type JobServer, type JobServerOptions } from '../../src/server/index.js';
 import { connect, fold, subscribeTo } from '../server/helpers.js';
+import { redisForSpec } from './redisForSpec.js';
 
-let watchdog: ProcessWatchdog;
-let redis: RedisProcess;
-let client: ReturnType<typeof createClient>;
+const redis = redisForSpec();
 const servers: JobServer[] = [];
 const sockets: Socket[] = [];
 
-beforeAll(async () => {
-  watchdog = startProcessWatchdog();
-  redis = await startRedis({ watchdog });
-  client = createClient({ url: redis.url });
-  client.on('error', () => undefined);
-  await client.connect();
-});
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close();
   await Promise.all(servers.splice(0).map((server) => server.close()));
-  // Each test starts from an empty cluster: jobs left active would be taken over by the next test's nodes.
-  await client.flushAll();
-});
-afterAll(async () => {
-  client.destroy();
-  await redis.stop();
-  watchdog.close();
 });
 
 async function serve(nodeId: string, options: JobServerOptions = {}): Promise<JobServer> {
@@ -72,8 +54,8 @@ describe('createJobServer with redis: jobs in Redis', () => {
     const namespace = '/ws/generations/gen_probe';
     const payload = { step: 'generating_clip', percentage: 12.5, message: 'é ✓' };
     server.io.of(namespace).emit('progress', payload);
-    await vi.waitFor(async () => expect(await client.xLen(ADAPTER_STREAM.streamName)).toBeGreaterThan(0));
-    const [entry] = await client.xRevRange(ADAPTER_STREAM.streamName, '+', '-', { COUNT: 1 });
+    await vi.waitFor(async () => expect(await redis.client.xLen(ADAPTER_STREAM.streamName)).toBeGreaterThan(0));
+    const [entry] = await redis.client.xRevRange(ADAPTER_STREAM.streamName, '+', '-', { COUNT: 1 });
     const ours = Object.fromEntries(pairs(adapterBroadcast(namespace, 'progress', payload)));
     // The same fields and values, but the sender: the adapter's random uid, the store's fixed one.
     expect({ ...entry?.message, uid: 'either' }).toEqual({ ...ours, uid: 'either' });
@@ -233,7 +215,7 @@ describe('createJobServer with redis: jobs in Redis', () => {
     // As if a's lease had expired during a long pause and an unknown node had taken it: a's next
     // beat finds it lost (and a step, its lease check). That node never plays it, so its lease
     // expires and b or a takes it.
-    await client.set(`jobstream:lease:${id}`, 'elsewhere:0', { PX: 300 });
+    await redis.client.set(`jobstream:lease:${id}`, 'elsewhere:0', { PX: 300 });
     await vi.waitFor(() => expect(a.cluster?.runningHere()).toEqual([]), { timeout: 2000 });
     await vi.waitFor(() => expect(ended(on.events)).toBe(true), { timeout: 5000 });
     expectSuffixOf(on.events, await timelineOfJob(b, id));
@@ -251,7 +233,7 @@ describe('createJobServer with redis: jobs in Redis', () => {
 
 describe('createJobServer with redis: a node SIGKILLed mid-job', () => {
   it('should let another node take the job within the lease TTL and play it on from its recorded step, no step twice or skipped', async () => {
-    const doomed = await startNode({ watchdog, id: 'doomed', redis: redis.url });
+    const doomed = await startNode({ watchdog: redis.watchdog, id: 'doomed', redis: redis.url });
     const survivor = await serve('survivor');
     const created = await fetch(`${doomed.url}/api/v1/generations`, {
       method: 'POST',

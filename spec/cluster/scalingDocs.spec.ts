@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProcessWatchdog, type ProcessWatchdog } from '../../demo/cluster/processWatchdog.js';
-import { startRedis, type RedisProcess } from '../../demo/cluster/startRedis.js';
+import { redisForSpec } from './redisForSpec.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOC = readFileSync(join(ROOT, 'docs/scaling.md'), 'utf8');
@@ -13,21 +12,16 @@ const SNIPPETS = [...DOC.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, code = '']) 
 );
 
 describe('docs/scaling.md', () => {
+  const redis = redisForSpec();
   let directory: string;
-  let watchdog: ProcessWatchdog;
-  let redis: RedisProcess;
-  beforeAll(async () => {
+  beforeAll(() => {
     // Inside the project, so the snippets' bare imports (redis, rxjs) resolve.
     directory = mkdtempSync(join(ROOT, 'spec/cluster/.doc-snippets-'));
-    watchdog = startProcessWatchdog();
-    redis = await startRedis({ watchdog });
     process.env.REDIS_URL = redis.url;
   });
-  afterAll(async () => {
+  afterAll(() => {
     delete process.env.REDIS_URL;
     rmSync(directory, { recursive: true, force: true });
-    await redis.stop();
-    watchdog.close();
   });
 
   it('should have snippets to run', () => {
