@@ -17,8 +17,8 @@ const SOCKET_ACTIONS = [
 /**
  * Breaks the network on purpose (demo mode only): cuts and restores the socket server, drops
  * connections, stops heartbeat acks and stalls a job, so one can watch polling take over, the
- * progress keep moving and the socket come back. Renders nothing when the server has no demo
- * controls.
+ * progress keep moving and the socket come back. On a cluster (`npm run start:cluster`) it shows
+ * the node serving the page and can kill it. Renders nothing when the server has no demo controls.
  */
 export function NetworkPanel(): ReactNode {
   const { status, run } = useDemoControls();
@@ -48,7 +48,29 @@ export function NetworkPanel(): ReactNode {
         <dd>{connection.transport === 'none' ? '—' : connection.transport}</dd>
         <dt>Reconnect attempts</dt>
         <dd>{connection.reconnectAttempts}</dd>
+        {status.node !== null && (
+          <>
+            <dt>Served by</dt>
+            <dd data-testid="served-by">{status.node}</dd>
+          </>
+        )}
       </dl>
+      {status.killNode && (
+        <div className="network__buttons" role="group" aria-label="Cluster">
+          <button
+            type="button"
+            data-action="node/kill"
+            onClick={() =>
+              void perform(
+                'node/kill',
+                `${status.node} killed: the page reconnects to another node, which resyncs every job; the jobs it ran go on elsewhere within 3 s.`,
+              )
+            }
+          >
+            Kill node
+          </button>
+        </div>
+      )}
       <div className="network__buttons" role="group" aria-label="Socket and heartbeat">
         {SOCKET_ACTIONS.map(({ action, label, done }) => (
           <button key={action} type="button" data-action={action} onClick={() => void perform(action, done)}>

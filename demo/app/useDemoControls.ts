@@ -5,6 +5,10 @@ export interface DemoStatus {
   socket: 'accepting' | 'stopped';
   heartbeatAcks: boolean;
   engineConnections: number;
+  /** The cluster node that answered, the one serving this page's connection (sticky sessions); `null` for one process. */
+  node: string | null;
+  /** Whether `node/kill` is offered (`npm run start:cluster`). */
+  killNode: boolean;
   jobs: { id: string; kind: 'generation' | 'composition'; state: 'idle' | 'running' | 'stalled' | 'done'; status: string }[];
 }
 
@@ -59,9 +63,10 @@ export function useDemoControls(): DemoControls {
   const run = useCallback(async (action: string) => {
     try {
       const response = await fetch(`/api/demo/${action}`, { method: 'POST', headers: headers() });
-      const body = (await response.json()) as DemoStatus | { error: { message: string } };
+      const body = (await response.json()) as DemoStatus | { error: { message: string } } | { killed: true };
       if ('error' in body) return body.error.message;
-      setStatus(body);
+      // A killed node answers before it dies, with no status: the next refresh comes from another.
+      if ('jobs' in body) setStatus(body);
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

@@ -30,6 +30,10 @@ export interface HaproxyConfig {
  * which answers the unknown session with 400 and the client starts a new one. The checks are
  * TCP connects: the reference server has no health route, and a killed node refuses them.
  *
+ * And one addition: `option forwardfor except 127.0.0.0/8` marks every request of a client that
+ * is not on this machine with `X-Forwarded-For`, which the demo controls refuse. The frontend
+ * binds to loopback, so none should come; if it is ever bound wider, the controls stay local.
+ *
  * @example
  * writeFileSync(file, haproxyConfig({ port: 5173, servers: [{ id: 'node-1', port: 40001 }] }));
  */
@@ -49,6 +53,7 @@ export function haproxyConfig(config: HaproxyConfig): string {
     '  timeout http-keep-alive 2s',
     '  timeout queue 5s',
     '  option redispatch',
+    '  option forwardfor except 127.0.0.0/8',
     '  retries 2',
     '',
     'frontend jobstream',

@@ -5,8 +5,11 @@
  *
  *   tsx demo/cluster/node.ts --redis redis://127.0.0.1:6379 --node-id node-1 [--port 0] [--dashboard demo/dist] [--demo]
  *
- * Prints one JSON line `{ ready, id, port, url }` once listening (and sends it over IPC when
- * forked); answers the requests of `nodeProtocol.ts` over IPC; exits when its parent goes away.
+ * In demo mode the controls' token comes from `JOBSTREAM_DEMO_TOKEN` (the parent makes one for
+ * every node: a control may reach any of them), and with `--redis` the network panel's "Kill
+ * node" SIGKILLs this process. Prints one JSON line `{ ready, id, port, url }` once listening
+ * (and sends it over IPC when forked); answers the requests of `nodeProtocol.ts` over IPC; exits
+ * when its parent goes away.
  */
 import { parseArgs } from 'node:util';
 import { createJobServer, type JobServer } from '../../src/server/index.js';
@@ -37,7 +40,17 @@ const host = '127.0.0.1';
 const server: JobServer =
   values.dashboard === undefined
     ? await createJobServer({ ...cluster, port, host })
-    : await startDashboard({ port, host, demoMode: values.demo, outDir: values.dashboard, build: false, cluster });
+    : await startDashboard({
+        port,
+        host,
+        demoMode: values.demo,
+        outDir: values.dashboard,
+        build: false,
+        cluster,
+        ...(process.env.JOBSTREAM_DEMO_TOKEN && { demoToken: process.env.JOBSTREAM_DEMO_TOKEN }),
+        // A crash, as the demo shows it: no goodbye to Redis, the leases expire.
+        ...(values.redis !== undefined && { killNode: () => process.kill(process.pid, 'SIGKILL') }),
+      });
 
 function blast(event: string, count: number, batch: number, everyMs: number): Promise<{ sent: number }> {
   return new Promise((resolve) => {
@@ -59,11 +72,20 @@ async function handle(request: NodeRequest): Promise<unknown> {
       return {};
     case 'blast':
       return blast(request.event, request.count, request.batch, request.everyMs);
+    case 'create':
+      return server.store.create(request.kind, request.options);
+    case 'begin':
+      return server.store.begin(request.id);
+    case 'audience':
+      return request.ids.reduce((sum, id) => sum + server.control.namespaceSockets(id), 0);
     case 'stats':
       return {
         id: nodeId,
         engineConnections: server.control.engineConnections(),
-        outboxApplied: server.control.outbox.applied.map((envelope) => envelope.id),
+        outboxApplied: server.cluster
+          ? await server.cluster.appliedMessages()
+          : server.control.outbox.applied.map((envelope) => envelope.id),
+        runningHere: server.cluster?.runningHere() ?? [],
       } satisfies NodeStats;
   }
 }

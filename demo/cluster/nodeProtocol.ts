@@ -8,15 +8,23 @@ export type NodeRequest =
    */
   | { op: 'blast'; event: string; count: number; batch: number; everyMs: number }
   /** This node's counts. */
-  | { op: 'stats' };
+  | { op: 'stats' }
+  /** `server.store.create(kind, options)`: a job that stays queued until `begin`; answers its snapshot. */
+  | { op: 'create'; kind: 'generation' | 'composition'; options: Record<string, number | string> }
+  /** `server.store.begin(id)`: on a cluster, this node takes the job's lease if it can. */
+  | { op: 'begin'; id: string }
+  /** How many of this node's sockets are subscribed to these jobs, in all. */
+  | { op: 'audience'; ids: string[] };
 
 /** A node's answer to `stats`. */
 export interface NodeStats {
   id: string;
   /** Open engine.io connections on this node. */
   engineConnections: number;
-  /** Outbox message ids this node applied, in order. */
+  /** Outbox message ids applied, in order: by the whole cluster (from Redis), or by this node without Redis. */
   outboxApplied: string[];
+  /** Ids of the jobs this node runs now (holds the lease of); `[]` without Redis. */
+  runningHere: string[];
 }
 
 export interface NodeRequestEnvelope {

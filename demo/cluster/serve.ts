@@ -53,7 +53,11 @@ try {
   console.log(`\n  jobstream dashboard (3 nodes behind HAProxy): ${cluster.url.replace('127.0.0.1', 'localhost')}/\n`);
   for (const node of cluster.nodes) console.log(`  ${node.id}: ${node.url}`);
   console.log(`  redis: ${cluster.redis.url}`);
-  console.log(demo ? '  network panel: on (loopback only; JOBSTREAM_DEMO=0 turns it off)' : '  network panel: off');
+  console.log(
+    cluster.demoToken === undefined
+      ? '  network panel: off'
+      : `  network panel: on, token ${cluster.demoToken} on every node (loopback only; JOBSTREAM_DEMO=0 turns it off)`,
+  );
   console.log('  Ctrl+C to stop\n');
   cluster.nodes.forEach((_, index) => superviseNode(cluster, index));
   const stop = () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startHaproxy, type HaproxyProcess } from './startHaproxy.js';
 import { startNode, type NodeProcess, type StartNodeConfig } from './startNode.js';
 import { startProcessWatchdog } from './processWatchdog.js';
@@ -23,6 +24,8 @@ export interface StartClusterConfig {
 export interface Cluster {
   /** HAProxy's URL: what clients connect to. */
   readonly url: string;
+  /** The demo controls' token, the same on every node (with `demo`). */
+  readonly demoToken: string | undefined;
   readonly redis: RedisProcess;
   readonly haproxy: HaproxyProcess;
   /** The nodes, `node-1` first; an entry is replaced when its node is restarted. */
@@ -54,6 +57,8 @@ export interface Cluster {
 export async function startCluster(config: StartClusterConfig = {}): Promise<Cluster> {
   const { nodes: count = 3, port = 0, appendOnly = false, dashboard, demo = false, echo = false } = config;
   const watchdog = startProcessWatchdog();
+  // One token for all: HAProxy may route a page's control to any node.
+  const demoToken = demo ? randomBytes(16).toString('hex') : undefined;
   const started: { redis?: RedisProcess; haproxy?: HaproxyProcess; nodes: NodeProcess[] } = { nodes: [] };
   // A node started before another failed to start is in no list: watchdog.close() kills it.
   const stop = async () => {
@@ -70,6 +75,7 @@ export async function startCluster(config: StartClusterConfig = {}): Promise<Clu
       port: nodePort,
       ...(dashboard !== undefined && { dashboard }),
       demo,
+      ...(demoToken !== undefined && { demoToken }),
       echo,
     });
     started.nodes = await Promise.all(Array.from({ length: count }, (_, index) => startNode(nodeConfig(index))));
@@ -84,6 +90,7 @@ export async function startCluster(config: StartClusterConfig = {}): Promise<Clu
     };
     return {
       url: haproxy.url,
+      demoToken,
       redis,
       haproxy,
       nodes,

@@ -18,6 +18,8 @@ export interface StartNodeConfig {
   dashboard?: string;
   /** @default false */
   demo?: boolean;
+  /** The demo controls' token, shared by the nodes of a cluster (passed in the environment, not seen in `ps`). @default a new one per node */
+  demoToken?: string;
   /** Copy the node's output to stderr. @default false */
   echo?: boolean;
 }
@@ -41,7 +43,7 @@ export interface NodeProcess {
  * await node.process.stop(); // SIGKILL
  */
 export async function startNode(config: StartNodeConfig): Promise<NodeProcess> {
-  const { watchdog, id, redis, port = 0, dashboard, demo = false, echo = false } = config;
+  const { watchdog, id, redis, port = 0, dashboard, demo = false, demoToken, echo = false } = config;
   const args = [
     ...['--import', 'tsx', NODE_SCRIPT, '--node-id', id, '--port', String(port)],
     ...(redis === undefined ? [] : ['--redis', redis]),
@@ -53,6 +55,7 @@ export async function startNode(config: StartNodeConfig): Promise<NodeProcess> {
     watchdog,
     echo,
     ipc: true,
+    ...(demoToken !== undefined && { spawnOptions: { env: { ...process.env, JOBSTREAM_DEMO_TOKEN: demoToken } } }),
     ready: (line) => {
       if (!line.startsWith('{"ready":true')) return false;
       ready = JSON.parse(line) as NodeReady;

@@ -20,6 +20,14 @@ export interface StartDashboardConfig {
   build?: boolean;
   /** Run as one node of a cluster (`npm run start:cluster`). @default undefined (one process) */
   cluster?: Pick<JobServerOptions, 'redis' | 'nodeId'>;
+  /**
+   * The demo controls' token, when several servers must share one: the nodes of a cluster, whose
+   * load balancer may route a control to any of them. At least 16 characters.
+   * @default a new random one (`randomBytes(16)` in hex)
+   */
+  demoToken?: string;
+  /** Ends this node's process for the `node/kill` control (cluster nodes only). @default undefined */
+  killNode?: () => void;
 }
 
 /** Defaults of {@link StartDashboardConfig}. */
@@ -29,7 +37,7 @@ export const DEFAULT_START_DASHBOARD = {
   demoMode: true,
   outDir: DEFAULT_DASHBOARD_OUT_DIR,
   build: true,
-} as const satisfies Required<Omit<StartDashboardConfig, 'cluster'>>;
+} as const satisfies Required<Omit<StartDashboardConfig, 'cluster' | 'demoToken' | 'killNode'>>;
 
 /** The dashboard's reference server, and the token of its demo controls. */
 export interface DashboardServer extends JobServer {
@@ -48,13 +56,21 @@ export interface DashboardServer extends JobServer {
  * await server.close();
  */
 export async function startDashboard(config: StartDashboardConfig = {}): Promise<DashboardServer> {
-  const { port, host, demoMode, outDir, build, cluster } = { ...DEFAULT_START_DASHBOARD, ...config };
+  const { port, host, demoMode, outDir, build, cluster, killNode } = { ...DEFAULT_START_DASHBOARD, ...config };
   if (build) await buildDashboard({ outDir });
-  const demoToken = demoMode ? randomBytes(16).toString('hex') : undefined;
+  const demoToken = demoMode ? (config.demoToken ?? randomBytes(16).toString('hex')) : undefined;
   const files = staticFileHandler(outDir, { meta: demoToken === undefined ? {} : { [DEMO_TOKEN_META]: demoToken } });
   // The controls exist before the server they drive; until it is assigned they answer 503.
   const started: { server?: JobServer } = {};
-  const demo = demoToken === undefined ? () => false : demoControlHandler(() => started.server, { token: demoToken });
-  started.server = await createJobServer({ ...cluster, port, host, requestHandler: (req, res) => demo(req, res) || files(req, res) });
+  const demo =
+    demoToken === undefined
+      ? () => false
+      : demoControlHandler(() => started.server, { token: demoToken, ...(killNode && { killNode }) });
+  started.server = await createJobServer({
+    ...cluster,
+    port,
+    host,
+    requestHandler: (req, res) => demo(req, res) || files(req, res),
+  });
   return Object.assign(started.server, { demoToken });
 }

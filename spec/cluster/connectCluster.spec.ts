@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startProcessWatchdog, type ProcessWatchdog } from '../../demo/cluster/processWatchdog.js';
 import { startRedis, type RedisProcess } from '../../demo/cluster/startRedis.js';
 import { createJobServer, NODE_HEADER, type JobServer, type RedisClientLike } from '../../src/server/index.js';
+import { trackProcessErrors } from '../helpers/trackProcessErrors.js';
 
 let watchdog: ProcessWatchdog;
 let redis: RedisProcess;
@@ -90,6 +91,18 @@ describe('createJobServer', () => {
         new TypeError('redis must be a Redis URL or a client of the redis package; got object'),
       );
       await expect(createJobServer({ redis: redis.url, nodeId: 'node 1' })).rejects.toThrow(/^nodeId must be 1 to 64 letters/);
+    });
+
+    it('should close right after it started without leaving the adapter an unhandled rejection', async () => {
+      const errors = trackProcessErrors();
+      try {
+        for (let round = 0; round < 5; round++) await (await createJobServer({ redis: redis.url })).close();
+        // A SUBSCRIBE the adapter left waiting was rejected when its client closed, a tick later.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(errors.list).toEqual([]);
+      } finally {
+        errors.stop();
+      }
     });
 
     it('should say Redis cannot be reached instead of retrying for ever', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtualTimeScheduler } from 'rxjs';
 import type { Socket } from 'socket.io-client';
+import { createOutboxLog } from '../../src/server/createOutboxLog.js';
 import { createJobServer, DEFAULT_JOB_SERVER, type JobServer, type JobServerOptions } from '../../src/server/index.js';
 import { connect, connected } from './helpers.js';
 
@@ -61,7 +62,9 @@ describe('createJobServer: what the outbox log and the test records keep', () =>
     });
 
     it('should refuse limits that would be no limit at all', async () => {
-      await expect(createJobServer({ dedupeTtlMs: Number.NaN })).rejects.toThrow(/dedupeTtlMs must be an integer >= 0 or Infinity/);
+      await expect(createJobServer({ dedupeTtlMs: Number.NaN })).rejects.toThrow(
+        /dedupeTtlMs must be an integer >= 0 or Infinity/,
+      );
       await expect(createJobServer({ recordLimit: -1 })).rejects.toThrow(/recordLimit/);
       await expect(createJobServer({ dedupeLimit: 0 })).rejects.toThrow(/dedupeLimit/);
     });
@@ -78,6 +81,27 @@ describe('createJobServer: what the outbox log and the test records keep', () =>
       } finally {
         rmSync(directory, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('with a shared claim (a cluster’s dedupe store)', () => {
+    it('should act only on the ids the store grants, ack each valid delivery, and fail the delivery the store cannot answer', async () => {
+      const granted = new Set<string>(['m-elsewhere']);
+      const acted: string[] = [];
+      const log = createOutboxLog({
+        apply: ({ id }) => acted.push(id),
+        claim: (id) =>
+          id === 'm-down' ? Promise.reject(new Error('Redis away')) : Promise.resolve(!granted.has(id) && !!granted.add(id)),
+      });
+      const note = (id: string) => ({ id, event: 'note', data: null });
+      expect(await log.deliver(note('m-1'))).toEqual({ id: 'm-1' });
+      expect(await log.deliver(note('m-1'))).toEqual({ id: 'm-1' });
+      // Applied by another node first: acked here, not acted on.
+      expect(await log.deliver(note('m-elsewhere'))).toEqual({ id: 'm-elsewhere' });
+      await expect(log.deliver(note('m-down'))).rejects.toThrow('Redis away');
+      expect(log.deliver({ id: '' })).toMatchObject({ error: { code: 'INVALID_ENVELOPE' } });
+
+      expect([acted, log.applied.map(({ id }) => id), log.received.length, log.dedupe()]).toEqual([['m-1'], ['m-1'], 4, []]);
     });
   });
 

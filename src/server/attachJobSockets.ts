@@ -1,11 +1,13 @@
-import type { SchedulerLike } from 'rxjs';
+import { noop, type SchedulerLike } from 'rxjs';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { MAX_ID_LENGTH } from '../protocol/events.js';
 import { SubscribeMessageSchema, type JobKind } from '../protocol/index.js';
 import { safeParse } from '../protocol/parse.js';
 import { appendBounded } from './appendBounded.js';
-import type { JobSimulator } from './JobSimulator.js';
+import type { JobRecord } from './JobRecord.js';
+import type { JobStore, MaybePromise } from './JobStore.js';
 import type { OutboxAck } from './createOutboxLog.js';
+import { thenMaybe } from './thenMaybe.js';
 
 /** The namespace of one job: `/ws/generations/{id}` or `/ws/compositions/{id}`. */
 export const JOB_NAMESPACE = /^\/ws\/(generations|compositions)\/([^/]{1,256})$/;
@@ -24,10 +26,10 @@ export interface Handshake {
 
 /** Options of {@link attachJobSockets}. */
 export interface JobSocketsConfig {
-  /** The jobs whose events are broadcast and whose snapshots ack `subscribe`. */
-  jobs: JobSimulator;
-  /** Receives each `message` on `/` and answers its ack. */
-  outbox: { deliver(payload: unknown): OutboxAck };
+  /** The jobs whose snapshots ack `subscribe`, and whose `events$` are sent to their subscribers. */
+  jobs: JobStore;
+  /** Receives each `message` on `/` and answers its ack (none while it cannot tell: the client sends again). */
+  outbox: { deliver(payload: unknown): MaybePromise<OutboxAck> };
   /** Gives the `t` of heartbeat acks. */
   scheduler: SchedulerLike;
   /** Entries kept in `handshakes` and `requestIds` (the last ones). */
@@ -46,27 +48,36 @@ export interface JobSockets {
   messageAcks: boolean;
   /** Job `subscribe`s still to refuse with a recoverable `UNAVAILABLE`, as a busy backend would. */
   refuseSubscribes: number;
-  /** Sockets currently subscribed to the job. */
+  /** Sockets of this server currently subscribed to the job. */
   audience(id: string): number;
-  /** Emits `event` with `payload` to the job's audience as is, bypassing the snapshot. */
+  /** Emits `event` with `payload` to the job's audience on this server as is, bypassing the snapshot. */
   emitRaw(id: string, event: string, payload: unknown): number;
   /** Stops broadcasting job events. */
   dispose(): void;
 }
 
 type Ack = (...answer: unknown[]) => void;
+/** Events waiting for a subscriber's ack, as `[event, payload]`. */
+type Waiting = [string, unknown][];
 
 /**
  * Wires the wire contract onto `io`: `/` answers `heartbeat` and outbound `message`s; the job
  * namespaces (one dynamic parent namespace) answer `subscribe` with the job's snapshot and then
  * receive its events; every handshake's request id is recorded (the last `recordLimit`).
  *
+ * A subscriber joins the job's audience before its snapshot is read, so no event can fall
+ * between the two, and the events that come while it is read (from Redis, in a cluster) wait for
+ * the ack: a client never sees a live event before the snapshot, which would put a later clip
+ * before an earlier one it missed. Such an event may be in the snapshot too; the client
+ * de-duplicates. In memory, joining and reading are one synchronous step, so nothing waits.
+ *
  * @example
  * const sockets = attachJobSockets(io, { jobs, outbox, scheduler, recordLimit: 1000 });
  */
 export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSockets {
   const { jobs, outbox, scheduler, recordLimit } = config;
-  const audiences = new Map<string, Set<Socket>>();
+  // Per job, its subscribers, each with the events waiting for its subscribe ack (`undefined` once acked).
+  const audiences = new Map<string, Map<Socket, Waiting | undefined>>();
   const handshakes: Handshake[] = [];
   const requestIds: string[] = [];
 
@@ -78,9 +89,12 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     refuseSubscribes: 0,
     audience: (id) => audiences.get(id)?.size ?? 0,
     emitRaw(id, event, payload) {
-      const audience = audiences.get(id) ?? new Set();
-      for (const socket of audience) socket.emit(event, payload);
-      return audience.size;
+      const audience = audiences.get(id);
+      for (const [socket, waiting] of audience ?? []) {
+        if (waiting) waiting.push([event, payload]);
+        else socket.emit(event, payload);
+      }
+      return audience?.size ?? 0;
     },
     dispose: () => subscription.unsubscribe(),
   };
@@ -105,8 +119,15 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     record(socket);
     socket.on('heartbeat', heartbeat);
     socket.on('message', (...args: unknown[]) => {
-      const answer = outbox.deliver(args[0] === ackOf(args) ? undefined : args[0]);
-      if (sockets.messageAcks) ackOf(args)?.(answer);
+      const ack = ackOf(args);
+      thenMaybe(
+        outbox.deliver(args[0] === ack ? undefined : args[0]),
+        (answer) => {
+          if (sockets.messageAcks) ack?.(answer);
+        },
+        // The dedupe store did not answer: no ack, so the client's outbox sends it again.
+        noop,
+      );
     });
   });
 
@@ -117,22 +138,44 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
     const kind: JobKind = plural === 'generations' ? 'generation' : 'composition';
     socket.on('heartbeat', heartbeat);
     socket.on('subscribe', (...args: unknown[]) => {
-      const refusal = refuse(kind, id, args[0]) ?? busy();
       const ack = ackOf(args);
-      if (refusal) return ack?.({ error: refusal });
-      // Joining and reading the snapshot in one synchronous step: job events are published
-      // synchronously too, so none can fall between the snapshot and the first live event.
-      let audience = audiences.get(id);
-      if (!audience) audiences.set(id, (audience = new Set()));
-      audience.add(socket);
-      ack?.(jobs.get(id));
+      const invalid = refuse(kind, id, args[0]);
+      if (invalid) return ack?.({ error: invalid });
+      // A socket subscribing again stays in the audience whatever this answer is.
+      const joined = audiences.get(id)?.has(socket) !== true;
+      const waiting = join(socket, id);
+      const answer = (refusal: { code: string; message: string } | undefined, record?: JobRecord) => {
+        if (refusal && joined) leave(socket, id);
+        ack?.(refusal ? { error: refusal } : record?.snapshot);
+        // Acked, or refused while subscribed already: what waited goes out now, the rest as it comes.
+        const audience = audiences.get(id);
+        if (audience?.get(socket) !== waiting) return;
+        audience.set(socket, undefined);
+        for (const [event, payload] of waiting) socket.emit(event, payload);
+      };
+      thenMaybe(
+        jobs.find(id),
+        (record) => answer(record?.kind === kind ? busy() : { code: 'NOT_FOUND', message: `No ${kind} with id "${id}"` }, record),
+        () => answer({ code: 'UNAVAILABLE', message: 'The job store did not answer; subscribe again later.' }),
+      );
     });
-    socket.on('disconnect', () => {
-      const audience = audiences.get(id);
-      audience?.delete(socket);
-      if (audience?.size === 0) audiences.delete(id);
-    });
+    socket.on('disconnect', () => leave(socket, id));
   });
+
+  /** Adds `socket` to the job's audience, its events waiting in the returned queue until its ack. */
+  function join(socket: Socket, id: string): Waiting {
+    let audience = audiences.get(id);
+    if (!audience) audiences.set(id, (audience = new Map<Socket, Waiting | undefined>()));
+    const waiting: Waiting = [];
+    audience.set(socket, waiting);
+    return waiting;
+  }
+
+  function leave(socket: Socket, id: string): void {
+    const audience = audiences.get(id);
+    audience?.delete(socket);
+    if (audience?.size === 0) audiences.delete(id);
+  }
 
   function busy(): { code: string; message: string } | undefined {
     if (sockets.refuseSubscribes <= 0) return undefined;
@@ -151,7 +194,6 @@ export function attachJobSockets(io: Server, config: JobSocketsConfig): JobSocke
         message: `subscribe names ${askedKind} "${asked}" on the namespace of ${kind} "${id}"`,
       };
     }
-    if (jobs.info(id)?.kind !== kind) return { code: 'NOT_FOUND', message: `No ${kind} with id "${id}"` };
     return undefined;
   }
 

@@ -10,10 +10,20 @@ import { createRestHandler } from './createRestHandler.js';
 import { createStateStore } from './createStateStore.js';
 import { trackEngineConnections } from './trackEngineConnections.js';
 import { cancelAction } from './cancelAction.js';
-import { connectCluster, type ClusterConfig, type ClusterNode } from './cluster/connectCluster.js';
+import { connectCluster, type ClusterConfig, type RedisClientLike } from './cluster/connectCluster.js';
+import {
+  checkLeaseTtl,
+  createRedisJobStore,
+  DEFAULT_REDIS_JOB_STORE,
+  type RedisJobStore,
+} from './cluster/createRedisJobStore.js';
+import { jobsInRedis } from './cluster/jobsInRedis.js';
+import { redisOutboxDedupe } from './cluster/redisOutboxDedupe.js';
 import type { JobSimulator } from './JobSimulator.js';
+import type { JobStore } from './JobStore.js';
 import { sendError } from './sendJson.js';
 import type { ServerControl } from './ServerControl.js';
+import { simulatorStore } from './simulatorStore.js';
 
 /** Options of {@link createJobServer}. */
 export interface JobServerOptions {
@@ -94,7 +104,8 @@ export interface JobServerOptions {
   /**
    * JSON file holding every job and the outbox dedupe log, written synchronously on every
    * change and read at start: `running` jobs resume from their snapshot, so a test can kill the
-   * server (even with SIGKILL) and start another on the same file.
+   * server (even with SIGKILL) and start another on the same file. Not with `redis`, where Redis
+   * holds all of it.
    * @default undefined (nothing persisted)
    */
   stateFile?: string;
@@ -107,6 +118,9 @@ export interface JobServerOptions {
   /**
    * Runs the server as one node of a cluster: a Redis URL or a connected `redis` client (see
    * {@link connectCluster}; `redis` and `@socket.io/redis-streams-adapter` must be installed).
+   * Broadcasts go through the Redis streams adapter; job records, job leases and the outbox
+   * dedupe ids live in Redis (see docs/scaling.md), so `server.store` answers with promises and
+   * `server.jobs` is not available.
    * @default undefined (one process, everything in memory, nothing Redis-related loaded)
    */
   redis?: ClusterConfig['redis'];
@@ -115,6 +129,13 @@ export interface JobServerOptions {
    * @default `node-` and 8 random hex digits
    */
   nodeId?: string;
+  /**
+   * How long a node's lease on a job it runs lasts unless renewed (every sixth of it): when the
+   * node dies, another one plays the job on from its recorded step within about this long.
+   * Only with `redis`.
+   * @default 3000
+   */
+  leaseTtlMs?: number;
 }
 
 /** Defaults of {@link JobServerOptions}. */
@@ -129,7 +150,20 @@ export const DEFAULT_JOB_SERVER = {
   recordLimit: DEFAULT_OUTBOX_LOG.recordLimit,
   dedupeTtlMs: DEFAULT_OUTBOX_LOG.dedupeTtlMs,
   dedupeLimit: DEFAULT_OUTBOX_LOG.dedupeLimit,
+  leaseTtlMs: DEFAULT_REDIS_JOB_STORE.leaseTtlMs,
 } as const satisfies Partial<JobServerOptions>;
+
+/** A server running as one node of a cluster (`createJobServer({ redis })`). */
+export interface ClusterMember {
+  /** The node id sent in the `X-Jobstream-Node` header. */
+  readonly id: string;
+  /** The connected Redis client the node uses (the caller's, or one made from the URL). */
+  readonly redis: RedisClientLike;
+  /** Outbound message ids applied by any node of the cluster, oldest first (the last `recordLimit`). */
+  appliedMessages(): Promise<string[]>;
+  /** Ids of the jobs this node runs now (it holds their lease). */
+  runningHere(): string[];
+}
 
 /** A running reference server. */
 export interface JobServer {
@@ -141,12 +175,17 @@ export interface JobServer {
   readonly httpServer: HttpServer;
   /** The socket.io server. */
   readonly io: Server;
-  /** The simulated jobs. */
+  /**
+   * The simulated jobs, synchronously (one process only: with `redis` every member throws, saying
+   * to use {@link JobServer.store}).
+   */
   readonly jobs: JobSimulator;
-  /** Knobs and records for tests. */
+  /** Where every request reads and changes jobs: the simulator, or Redis on a cluster node (promises). */
+  readonly store: JobStore;
+  /** Knobs and records for tests (with `redis`: of this node; `stall` and `resume` are the store's). */
   readonly control: ServerControl;
-  /** This node of a cluster (id, Redis client), when started with `redis`. */
-  readonly cluster: ClusterNode | undefined;
+  /** This node of a cluster, when started with `redis`. */
+  readonly cluster: ClusterMember | undefined;
   /** Stops jobs, closes every connection and the HTTP server; leaves no handle open. */
   close(): Promise<void>;
 }
@@ -181,10 +220,15 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     recordLimit,
     dedupeTtlMs,
     dedupeLimit,
+    leaseTtlMs,
   } = {
     ...DEFAULT_JOB_SERVER,
     ...options,
   };
+  if (options.redis !== undefined && stateFile !== undefined) {
+    throw new TypeError('stateFile and redis do not go together: in a cluster, Redis holds the jobs and the dedupe ids.');
+  }
+  if (options.redis !== undefined) checkLeaseTtl(leaseTtlMs);
   const publicOrigin = checkPublicOrigin(givenOrigin);
   const guard = createRequestGuard({
     allowedOrigins,
@@ -193,28 +237,47 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
   });
   const cluster =
     options.redis === undefined ? undefined : await connectCluster({ redis: options.redis, nodeId: options.nodeId });
-  const store = stateFile === undefined ? undefined : createStateStore(stateFile);
-  const saved = store?.load();
+  const stateStore = stateFile === undefined ? undefined : createStateStore(stateFile);
+  const saved = stateStore?.load();
   // Both logs exist before anything can change, so `persist` never sees half a server.
-  const persist = (): void => store?.save({ jobs: jobs.records(), dedupe: outbox.dedupe() });
-  const jobs = createJobSimulator({
-    scheduler,
-    onChange: persist,
-    restore: saved?.jobs ?? [],
-    maxLiveJobs,
-    maxFinishedJobs,
-    mediaOrigin: publicOrigin ?? '',
-  });
+  const persist = (): void => stateStore?.save({ jobs: jobs.records(), dedupe: outbox.dedupe() });
+  const limits = { maxLiveJobs, maxFinishedJobs, mediaOrigin: publicOrigin ?? '' };
+  const simulator = cluster
+    ? undefined
+    : createJobSimulator({ scheduler, onChange: persist, restore: saved?.jobs ?? [], ...limits });
+  const jobs = simulator ?? jobsInRedis();
+  const redisStore: RedisJobStore | undefined =
+    cluster &&
+    createRedisJobStore({
+      redis: cluster.redis,
+      events$: cluster.jobEvents$,
+      nodeId: cluster.id,
+      leaseTtlMs,
+      scheduler,
+      ...limits,
+    });
+  const store = redisStore ?? simulatorStore(jobs);
+  const dedupe =
+    cluster &&
+    redisOutboxDedupe({
+      redis: cluster.redis,
+      ttlMs: dedupeTtlMs,
+      limit: dedupeLimit,
+      recordLimit,
+      scheduler,
+      keyPrefix: 'jobstream:',
+    });
   const outbox = createOutboxLog({
-    apply: cancelAction(jobs),
+    apply: cancelAction(store),
     onChange: persist,
     restore: saved?.dedupe ?? [],
     dedupeTtlMs,
     dedupeLimit,
     recordLimit,
     scheduler,
+    ...(dedupe && { claim: (id: string) => dedupe.claim(id) }),
   });
-  const rest = createRestHandler({ jobs, guard });
+  const rest = createRestHandler({ jobs: store, guard });
 
   const httpServer = createServer((req, res) => {
     const refusal = guard.refusal(req, !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET'));
@@ -239,7 +302,7 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
   });
   cluster?.attach(io);
   const engine = trackEngineConnections(io);
-  const sockets = attachJobSockets(io, { jobs, outbox, scheduler, recordLimit });
+  const sockets = attachJobSockets(io, { jobs: store, outbox, scheduler, recordLimit });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -247,6 +310,14 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    // A port in use: what was started for this server must not outlive the failed start.
+    sockets.dispose();
+    simulator?.dispose();
+    await redisStore?.close();
+    await io.close();
+    await cluster?.close();
+    throw error;
   });
   const bound = (httpServer.address() as AddressInfo).port;
 
@@ -303,13 +374,23 @@ export async function createJobServer(options: JobServerOptions = {}): Promise<J
     httpServer,
     io,
     jobs,
+    store,
     control,
-    cluster,
+    cluster: cluster &&
+      dedupe &&
+      redisStore && {
+        id: cluster.id,
+        redis: cluster.redis,
+        appliedMessages: () => dedupe.applied(),
+        runningHere: () => redisStore.held(),
+      },
     close() {
       closing ??= (async () => {
         accepting = false;
+        // Jobs played here are given back first, so other nodes take them over at once.
+        await redisStore?.close();
         sockets.dispose();
-        jobs.dispose();
+        simulator?.dispose();
         // Terminated websockets leave no close-handshake timer behind, unlike a polite close.
         engine.drop();
         const closed = io.close();

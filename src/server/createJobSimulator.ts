@@ -1,6 +1,9 @@
 import { asyncScheduler, noop, Subject, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { randomBytes } from 'node:crypto';
-import { applyEvent, isTerminalEvent, isTerminalStatus, type WebSocketEvent } from '../protocol/index.js';
+import { isTerminalStatus, type WebSocketEvent } from '../protocol/index.js';
+import { cancelEvent } from './cancelEvent.js';
+import { foldEvent } from './foldEvent.js';
+import { newRecord } from './newRecord.js';
 import type { CompositionOptions } from './CompositionOptions.js';
 import type { GenerationOptions } from './GenerationOptions.js';
 import type { JobNotice, JobPlan, JobRecord } from './JobRecord.js';
@@ -9,6 +12,7 @@ import { timelineOf } from './timelineOf.js';
 import type { JobTimeline } from './JobTimeline.js';
 import { checkLimit } from './checkLimit.js';
 import { planJob } from './planJob.js';
+import { playStep } from './playStep.js';
 import { TooManyJobsError } from './TooManyJobsError.js';
 
 /** Options of {@link createJobSimulator}. */
@@ -108,7 +112,7 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
     const id = planned.plan.id;
     if (jobs.has(id)) throw new RangeError(`A job with id "${id}" already exists.`);
     if (jobs.size - finished.size >= maxLiveJobs) throw new TooManyJobsError(maxLiveJobs);
-    add({ ...planned, id, snapshot: { id, status: 'queued' }, step: 0, state: 'idle' });
+    add(newRecord(planned, 'idle'));
     onChange();
     return id;
   }
@@ -116,10 +120,9 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
   function run(job: Job): void {
     const { stepMs } = job.record.plan;
     job.timer = timer(stepMs, stepMs, scheduler).subscribe(() => {
-      const event = job.timeline.at(job.record.step);
-      if (event === undefined) return stop(job, 'done');
-      job.record.step++;
-      publish(job, event);
+      const played = playStep(job.record, job.timeline);
+      if (played === undefined) return stop(job, 'done');
+      publish(job, played.event, played.record);
     });
   }
 
@@ -141,10 +144,9 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
 
   // Fold, persist, then publish: a server killed between the two never sent an event it would
   // forget, so a restart cannot send the same clip twice.
-  function publish(job: Job, event: WebSocketEvent): void {
-    const { record } = job;
-    record.snapshot = applyEvent(record.snapshot, event);
-    if (isTerminalEvent(event) || record.step >= job.timeline.length) stop(job, 'done');
+  function publish(job: Job, event: WebSocketEvent, record = foldEvent(job.record, event, job.timeline)): void {
+    job.record = record;
+    if (record.state === 'done') stop(job, 'done');
     onChange();
     events$.next({ id: record.id, kind: record.kind, event });
   }
@@ -188,13 +190,7 @@ export function createJobSimulator(config: JobSimulatorConfig = {}): JobSimulato
     cancel(id) {
       const job = live(id);
       if (!job) return false;
-      const { status } = job.record.snapshot;
-      publish(
-        job,
-        job.record.kind === 'generation'
-          ? { type: 'status_change', data: { old_status: status, new_status: 'cancelled', message: 'Cancelled' } }
-          : { type: 'error', data: { code: 'CANCELLED', message: 'The composition was cancelled', recoverable: false } },
-      );
+      publish(job, cancelEvent(job.record));
       return true;
     },
     fail(id, code, message = 'Failed by the test server') {

@@ -3,6 +3,7 @@ import { OutboundEnvelopeSchema, type OutboundEnvelope } from '../protocol/index
 import { safeParse } from '../protocol/parse.js';
 import { appendBounded } from './appendBounded.js';
 import { checkLimit } from './checkLimit.js';
+import type { MaybePromise } from './JobStore.js';
 
 /** An outbound payload the server refused, and why. */
 export interface RejectedEnvelope {
@@ -33,7 +34,8 @@ export interface OutboxLog {
   readonly rejected: readonly RejectedEnvelope[];
   /**
    * The dedupe log: every id that a resend would not apply again, oldest first, restored ones
-   * included. This is what the state file persists.
+   * included. This is what the state file persists. Empty with a shared `claim` (a cluster's
+   * ids are in Redis).
    */
   dedupe(): DedupeEntry[];
 }
@@ -76,6 +78,14 @@ export interface OutboxLogConfig {
    * @default asyncScheduler
    */
   scheduler?: SchedulerLike;
+  /**
+   * A dedupe store shared by several servers (a cluster's, in Redis): resolves `true` for the
+   * first delivery of an id among them all, `false` for a resend. It replaces the in-memory log
+   * (`restore`, `dedupeTtlMs` and `dedupeLimit` are then the store's business), and `deliver`
+   * answers with a promise.
+   * @default undefined (the in-memory log)
+   */
+  claim?: (id: string) => Promise<boolean>;
 }
 
 /** Defaults of {@link OutboxLogConfig}. */
@@ -86,7 +96,7 @@ export const DEFAULT_OUTBOX_LOG = {
   dedupeLimit: 100_000,
   recordLimit: 1000,
   scheduler: asyncScheduler,
-} as const satisfies Omit<Required<OutboxLogConfig>, 'apply'>;
+} as const satisfies Omit<Required<OutboxLogConfig>, 'apply' | 'claim'>;
 
 /**
  * The server side of the outbox: validates each delivery, applies each id once, acks every
@@ -98,8 +108,11 @@ export const DEFAULT_OUTBOX_LOG = {
  * const outbox = createOutboxLog({ apply: (envelope) => act(envelope) });
  * socket.on('message', (payload, ack) => ack(outbox.deliver(payload)));
  */
-export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(payload: unknown): OutboxAck } {
-  const { apply, onChange, restore, dedupeTtlMs, dedupeLimit, recordLimit, scheduler } = { ...DEFAULT_OUTBOX_LOG, ...config };
+export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(payload: unknown): MaybePromise<OutboxAck> } {
+  const { apply, onChange, restore, dedupeTtlMs, dedupeLimit, recordLimit, scheduler, claim } = {
+    ...DEFAULT_OUTBOX_LOG,
+    ...config,
+  };
   checkLimit('dedupeTtlMs', dedupeTtlMs, 0);
   checkLimit('dedupeLimit', dedupeLimit);
   checkLimit('recordLimit', recordLimit, 0);
@@ -119,6 +132,30 @@ export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(
     }
   }
 
+  /** Whether `id` is delivered for the first time (while remembered), noting it if so. */
+  function claimHere(id: string): boolean {
+    forgetExpired();
+    if (seen.has(id)) return false;
+    seen.set(id, scheduler.now() + dedupeTtlMs);
+    // Full: the oldest id goes early, which only matters if that message is ever resent.
+    for (const oldest of seen.keys()) {
+      if (seen.size <= dedupeLimit) break;
+      seen.delete(oldest);
+    }
+    return true;
+  }
+
+  function settle(envelope: OutboundEnvelope, first: boolean): OutboxAck {
+    if (first) {
+      appendBounded(applied, envelope, recordLimit);
+      // Recorded before acting, so an action that throws still counts as applied and a
+      // resend cannot retry a half-done side effect.
+      onChange();
+      apply(envelope);
+    }
+    return { id: envelope.id };
+  }
+
   return {
     received,
     applied,
@@ -135,21 +172,7 @@ export function createOutboxLog(config: OutboxLogConfig): OutboxLog & { deliver(
       }
       const envelope = parsed.value;
       appendBounded(received, envelope, recordLimit);
-      forgetExpired();
-      if (!seen.has(envelope.id)) {
-        seen.set(envelope.id, scheduler.now() + dedupeTtlMs);
-        // Full: the oldest id goes early, which only matters if that message is ever resent.
-        for (const oldest of seen.keys()) {
-          if (seen.size <= dedupeLimit) break;
-          seen.delete(oldest);
-        }
-        appendBounded(applied, envelope, recordLimit);
-        // Recorded before acting, so an action that throws still counts as applied and a
-        // resend cannot retry a half-done side effect.
-        onChange();
-        apply(envelope);
-      }
-      return { id: envelope.id };
+      return claim ? claim(envelope.id).then((first) => settle(envelope, first)) : settle(envelope, claimHere(envelope.id));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobKind } from '../protocol/index.js';
-import type { JobSimulator } from './JobSimulator.js';
+import type { JobRecord } from './JobRecord.js';
+import type { JobStore } from './JobStore.js';
 import type { RequestGuard } from './createRequestGuard.js';
 import { readJsonBody } from './readJsonBody.js';
 import { sendError, sendJson } from './sendJson.js';
@@ -12,6 +13,9 @@ const JOBS = /^\/api\/v1\/(generations|compositions)$/;
 const CANCEL = /^\/api\/v1\/(generations|compositions)\/([^/]+)\/cancel$/;
 const THUMBNAIL = /^\/api\/v1\/thumbnails\/([^/]+)\/(\d{1,6})\.svg$/;
 const VIDEO = /^\/api\/v1\/videos\/([^/]+)\.mp4$/;
+
+// Jobs whose GETs `restHits` counts at once; beyond it the one first counted longest ago is forgotten.
+const COUNTED_JOBS = 10_000;
 
 // An `ftyp` box: enough for a sniffing client to see an MP4, nothing a player could play.
 const PLACEHOLDER_MP4 = Buffer.from('000000186674797069736f6d0000020069736f6d69736f32', 'hex');
@@ -25,7 +29,7 @@ const BODY_FIELDS = {
 /** Options of {@link createRestHandler}. */
 export interface RestHandlerConfig {
   /** The jobs served. */
-  jobs: JobSimulator;
+  jobs: JobStore;
   /** Tells which cross-origin pages get CORS headers. */
   guard: Pick<RequestGuard, 'crossOriginAllowed'>;
 }
@@ -36,7 +40,10 @@ export interface RestHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Makes the next `count` job GETs answer `status` (a failing backend). */
   failNextPolls(count: number, status?: number): void;
-  /** Job GETs received for `id` so far, failed ones included; only known jobs are counted. */
+  /**
+   * Job GETs received for `id` so far, failed ones included; only known jobs are counted (the
+   * last 10,000 counted).
+   */
   restHits(id: string): number;
 }
 
@@ -50,7 +57,7 @@ export interface RestHandler {
  * http.createServer(rest.handle);
  */
 export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandler {
-  const hits = createHitCounter(jobs);
+  const hits = new Map<string, number>();
   const failures = { count: 0, status: 503 };
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -60,13 +67,14 @@ export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandl
     if ((match = JOB.exec(path)) && method === 'GET') {
       const [, plural = '', rawId = ''] = match;
       const id = decodeURIComponent(rawId);
-      hits.count(id);
+      const record = await jobs.find(id);
+      if (record) count(id);
       if (failures.count > 0) {
         failures.count--;
         sendError(res, failures.status, 'UNAVAILABLE', 'Simulated failure (failNextPolls)');
         return;
       }
-      found(res, jobs, kindOf(plural), id);
+      found(res, kindOf(plural), id, record);
       return;
     }
     if (method === 'POST' && (JOBS.test(path) || CANCEL.test(path)) && !isJson(req)) {
@@ -78,16 +86,15 @@ export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandl
       const kind = kindOf(match[1] ?? '');
       const options = pick(await readJsonBody(req), BODY_FIELDS[kind]);
       // `pick` kept only known fields with the right types; `planJob` checks their ranges.
-      const id = kind === 'generation' ? jobs.startGeneration(options) : jobs.startComposition(options);
-      sendJson(res, 201, jobs.get(id));
+      sendJson(res, 201, await jobs.start(kind, options));
       return;
     }
     if ((match = CANCEL.exec(path)) && method === 'POST') {
       const [, plural = '', rawId = ''] = match;
       const id = decodeURIComponent(rawId);
-      if (jobs.info(id)?.kind === kindOf(plural)) jobs.cancel(id);
       req.resume();
-      found(res, jobs, kindOf(plural), id);
+      if ((await jobs.find(id))?.kind === kindOf(plural)) await jobs.cancel(id);
+      found(res, kindOf(plural), id, await jobs.find(id));
       return;
     }
     if ((match = THUMBNAIL.exec(path)) && method === 'GET') {
@@ -115,18 +122,27 @@ export function createRestHandler({ jobs, guard }: RestHandlerConfig): RestHandl
       if (path.startsWith('/api/v1/') && allowCrossOrigin(req, res, guard)) return;
       route(req, res, path).catch((error: unknown) => {
         if (res.headersSent) return void res.destroy();
-        // Bad JSON, an oversized body or options the simulator refuses: the caller's fault.
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof TooManyJobsError) sendError(res, 429, 'TOO_MANY_JOBS', message);
-        else sendError(res, 400, 'BAD_REQUEST', message);
+        // Bad JSON, an oversized body or options the simulator refuses: the caller's fault.
+        else if (error instanceof RangeError || error instanceof TypeError || error instanceof SyntaxError)
+          sendError(res, 400, 'BAD_REQUEST', message);
+        // The job store (Redis) did not answer: worth trying again.
+        else sendError(res, 503, 'UNAVAILABLE', `The job store did not answer: ${message}`);
       });
     },
     failNextPolls(count, status = 503) {
       failures.count = count;
       failures.status = status;
     },
-    restHits: (id) => hits.of(id),
+    restHits: (id) => hits.get(id) ?? 0,
   };
+
+  function count(id: string): void {
+    hits.set(id, (hits.get(id) ?? 0) + 1);
+    const [oldest] = hits.keys();
+    if (hits.size > COUNTED_JOBS && oldest !== undefined) hits.delete(oldest);
+  }
 }
 
 /**
@@ -150,32 +166,13 @@ function allowCrossOrigin(req: IncomingMessage, res: ServerResponse, guard: Rest
   return true;
 }
 
-/**
- * Counts job GETs per id, for known jobs only: an id nobody created is not kept, and ids of
- * forgotten jobs are swept whenever the map has doubled since the last sweep.
- */
-function createHitCounter(jobs: JobSimulator): { count(id: string): void; of(id: string): number } {
-  const hits = new Map<string, number>();
-  let sweepAt = 64;
-  return {
-    count(id) {
-      if (jobs.get(id) === undefined) return;
-      hits.set(id, (hits.get(id) ?? 0) + 1);
-      if (hits.size < sweepAt) return;
-      for (const known of hits.keys()) if (jobs.get(known) === undefined) hits.delete(known);
-      sweepAt = Math.max(64, hits.size * 2);
-    },
-    of: (id) => hits.get(id) ?? 0,
-  };
-}
-
 function isJson(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-function found(res: ServerResponse, jobs: JobSimulator, kind: JobKind, id: string): void {
-  if (jobs.info(id)?.kind !== kind) return sendError(res, 404, 'NOT_FOUND', `No ${kind} with id "${id}"`);
-  sendJson(res, 200, jobs.get(id));
+function found(res: ServerResponse, kind: JobKind, id: string, record: JobRecord | undefined): void {
+  if (record?.kind !== kind) return sendError(res, 404, 'NOT_FOUND', `No ${kind} with id "${id}"`);
+  sendJson(res, 200, record.snapshot);
 }
 
 function kindOf(plural: string): JobKind {

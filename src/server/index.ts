@@ -2,7 +2,14 @@
  * `jobstream/server`: the reference socket.io + REST server with simulated jobs, a development
  * tool used by the integration tests, the demo and the benchmarks.
  */
-export { createJobServer, DEFAULT_JOB_SERVER, type JobServer, type JobServerOptions } from './createJobServer.js';
+export {
+  createJobServer,
+  DEFAULT_JOB_SERVER,
+  type ClusterMember,
+  type JobServer,
+  type JobServerOptions,
+} from './createJobServer.js';
+export type { JobStore, MaybePromise } from './JobStore.js';
 export type { ServerControl } from './ServerControl.js';
 export type { JobSimulator } from './JobSimulator.js';
 export { createJobSimulator, DEFAULT_JOB_SIMULATOR, type JobSimulatorConfig } from './createJobSimulator.js';

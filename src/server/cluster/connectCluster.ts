@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server } from 'socket.io';
+import { Subject, type Observable } from 'rxjs';
+import type { Namespace, Server } from 'socket.io';
+import type { WebSocketEvent } from '../../protocol/index.js';
+import { JOB_NAMESPACE } from '../attachJobSockets.js';
+import type { JobNotice } from '../JobRecord.js';
+import { ADAPTER_STREAM, JOB_STORE_UID } from './adapterBroadcast.js';
+import type { RedisCommands } from './redisScript.js';
 
 /** Response header naming the node that answered, on every HTTP response of a cluster node. */
 export const NODE_HEADER = 'x-jobstream-node';
 
 /**
- * A client of the `redis` package (v5), already connected. Typed by the two members
- * jobstream checks, so that `jobstream/server` does not need `redis`'s types to compile.
+ * A client of the `redis` package (v5), already connected. Typed by the members jobstream uses,
+ * so that `jobstream/server` does not need `redis`'s types to compile.
  */
-export interface RedisClientLike {
+export interface RedisClientLike extends RedisCommands {
   /** `true` once `connect()` has resolved. */
   readonly isOpen: boolean;
   /** A new client with the same options; the adapter reads its streams on duplicates. */
@@ -44,6 +50,13 @@ export interface ClusterNode {
    * sockets stay on the adapter the namespace was made with.
    */
   attach(io: Server): void;
+  /**
+   * The job events a job store appended to the adapter's stream (see `adapterBroadcast`), in
+   * the stream's order, as this node's adapter reads them: those of the job namespaces that
+   * have sockets on this node. The adapter hands them here instead of broadcasting them, so that
+   * the server sends them to each subscriber only after its `subscribe` ack.
+   */
+  readonly jobEvents$: Observable<JobNotice>;
   /** Closes the Redis client made from a URL; call it after `io.close()`. A client passed in is left open. */
   close(): Promise<void>;
 }
@@ -83,11 +96,13 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
   if (typeof redis === 'string') client = owned = await connect(createClient, redis);
   else client = redis;
 
+  const jobEvents$ = new Subject<JobNotice>();
   return {
     id: nodeId,
     redis: client,
+    jobEvents$: jobEvents$.asObservable(),
     attach(io) {
-      io.adapter(createAdapter(withUnrefedDuplicates(client)));
+      io.adapter(handingOverJobEvents(createAdapter(withUnrefedDuplicates(client), ADAPTER_STREAM), jobEvents$));
       const stamp = (_req: IncomingMessage, res: ServerResponse) => res.setHeader(NODE_HEADER, nodeId);
       // A 'request' listener sees REST, static files and engine.io's polling; a websocket
       // upgrade is no 'request', so engine.io's own header hook covers it.
@@ -97,9 +112,44 @@ export async function connectCluster(config: ClusterConfig): Promise<ClusterNode
       });
     },
     close() {
+      jobEvents$.complete();
       if (owned?.isOpen) owned.destroy();
       return Promise.resolve();
     },
+  };
+}
+
+/** What `io.adapter()` takes: a function making each namespace's adapter. */
+type AdapterFactory = Extract<Parameters<Server['adapter']>[0], (nsp: Namespace) => unknown>;
+
+/** What {@link handingOverJobEvents} uses of an adapter of socket.io-adapter's `ClusterAdapter` family. */
+interface ClusterAdapterLike {
+  onMessage(message: { uid: string; nsp: string; type: number; data?: unknown }, offset?: string): void;
+}
+
+/**
+ * Wraps the adapter factory so that each namespace's adapter hands the entries of a job store
+ * (sender {@link JOB_STORE_UID}) to `jobEvents$` instead of broadcasting them to the namespace's
+ * sockets; every other message is the adapter's. `onMessage` is where socket.io-adapter's
+ * `ClusterAdapter` receives what other members published.
+ */
+function handingOverJobEvents(adapterFor: AdapterFactory, jobEvents$: Subject<JobNotice>): AdapterFactory {
+  // A function, not an arrow: socket.io calls it with `new`.
+  return function (nsp: Namespace) {
+    const adapter = adapterFor(nsp) as ReturnType<AdapterFactory> & ClusterAdapterLike;
+    const onMessage = adapter.onMessage.bind(adapter);
+    adapter.onMessage = (message, offset) => {
+      if (message.uid !== JOB_STORE_UID) return onMessage(message, offset);
+      const [, plural, id = ''] = JOB_NAMESPACE.exec(message.nsp) ?? [];
+      const [type, data] = (message.data as { packet: { data: [WebSocketEvent['type'], unknown] } }).packet.data;
+      if (plural)
+        jobEvents$.next({
+          id,
+          kind: plural === 'generations' ? 'generation' : 'composition',
+          event: { type, data } as WebSocketEvent,
+        });
+    };
+    return adapter;
   };
 }
 
@@ -142,7 +192,12 @@ function checkRedisOption(redis: unknown): void {
     throw new TypeError(`redis must be a redis:// or rediss:// URL or a connected client; got ${JSON.stringify(redis)}`);
   }
   const client = redis as Partial<RedisClientLike> | null;
-  if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function') {
+  if (
+    typeof client !== 'object' ||
+    client === null ||
+    typeof client.duplicate !== 'function' ||
+    typeof client.sendCommand !== 'function'
+  ) {
     throw new TypeError(`redis must be a Redis URL or a client of the redis package; got ${typeof redis}`);
   }
   if (client.isOpen !== true)
@@ -154,8 +209,10 @@ function checkRedisOption(redis: unknown): void {
  * when a read fails. So a duplicate must wait for Redis, not fail while it is away: its offline
  * queue is on and it reconnects for ever, whatever the given client was told (a read that
  * failed at once, again and again, would starve the event loop). Unrefed, the blocking read
- * still running when a server closes (up to 5 s) does not keep its process alive. Everything
- * else is the client's own, through the prototype chain.
+ * still running when a server closes (up to 5 s) does not keep its process alive. And the adapter
+ * never handles the promise of a `SUBSCRIBE` it sends on a duplicate (one per namespace): one
+ * still waiting when the server closes would be rejected unhandled, so it is handled here.
+ * Everything else is the client's own, through the prototype chain.
  */
 function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
   const source = client as unknown as DuplicableClient;
@@ -167,6 +224,12 @@ function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
           socket: { ...source.options?.socket, reconnectStrategy: reconnectDelay },
         });
         duplicate.unref();
+        const subscribe = duplicate.subscribe.bind(duplicate);
+        duplicate.subscribe = (...args) => {
+          const subscribed = subscribe(...args);
+          subscribed.catch(() => undefined);
+          return subscribed;
+        };
         return duplicate;
       },
     },
@@ -176,5 +239,8 @@ function withUnrefedDuplicates(client: RedisClientLike): RedisClientLike {
 /** What {@link withUnrefedDuplicates} uses of a node-redis v5 client. */
 interface DuplicableClient {
   readonly options?: { socket?: object };
-  duplicate(overrides: { disableOfflineQueue: boolean; socket: object }): { unref(): void };
+  duplicate(overrides: { disableOfflineQueue: boolean; socket: object }): {
+    unref(): void;
+    subscribe(...args: unknown[]): Promise<unknown>;
+  };
 }

@@ -1,17 +1,12 @@
 /**
- * Issue 16's cluster proofs, written ahead of phase 2: NOT RUN by `npm run test:cluster` yet
- * (its include is `*.spec.ts`). They need what phase 2 delivers: job records in Redis (so any
- * node answers `subscribe` and REST with the same snapshot), one node running each job under a
- * lease that another takes over when the node dies, and outbox dedupe ids in Redis. Phase 2
- * renames this file to `nodeLoss.spec.ts`; until then every job on a killed node simply stops.
- *
- * What phase 2 must also make true for these to read the figures they assert on:
- * - `NodeStats.outboxApplied` (`stats` over IPC, `demo/cluster/node.ts`) lists the applied
- *   outbox ids of the whole cluster (read from the Redis dedupe store), not of one process;
- * - a node restarted on its port resumes no job by itself: a job is run by the lease holder.
+ * Issue 16's cluster proofs: jobs followed through HAProxy while nodes are SIGKILLed and
+ * restarted (and Redis once), checked with `jobViolations` against the cluster's final snapshots.
+ * They rest on job records in Redis (any node answers `subscribe` and REST alike), one node
+ * playing each job under a lease that another takes over when it dies, and outbox dedupe ids in
+ * Redis (`NodeStats.outboxApplied` lists the whole cluster's, from Redis).
  */
 import { describe, expect, it } from 'vitest';
-import { filter, firstValueFrom, timeout } from 'rxjs';
+import { filter, firstValueFrom, timeout, type Subscription } from 'rxjs';
 import { createJobStreams } from '../../src/client/createJobStreams.js';
 import { outbox } from '../../src/outbox.js';
 import { isTerminalStatus, type JobKind, type JobSnapshot } from '../../src/protocol/index.js';
@@ -136,7 +131,20 @@ async function runNodeLoss(seed: number, { transports, redisRestartAtMs }: NodeL
   const connection = watchConnection(client);
   const followed: FollowedJob[] = [];
   const restarting = new Map<number, Promise<unknown>>();
-  const run = { kills: 0, killsMidJob: 0, redisRestarts: 0, running: true };
+  const run = { kills: 0, killsMidJob: 0, jobsTakenOver: 0, redisRestarts: 0, running: true, longestSilenceMs: 0 };
+  // How long any job's stream stayed silent between two events: a taken-over job waits for its lease to expire.
+  const timings: Subscription[] = [];
+  const watchSilence = (id: string, kind: JobKind) => {
+    let last = performance.now();
+    const events$ = kind === 'generation' ? client.generationProgress$(id) : client.compositionProgress$(id);
+    timings.push(
+      events$.subscribe(() => {
+        const now = performance.now();
+        run.longestSilenceMs = Math.max(run.longestSilenceMs, now - last);
+        last = now;
+      }),
+    );
+  };
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   try {
@@ -145,6 +153,7 @@ async function runNodeLoss(seed: number, { transports, redisRestartAtMs }: NodeL
       const status = await post(cluster, `/api/v1/${plural(kind)}`, body);
       if (status !== 201) throw new Error(`POST ${kind} ${body.id} answered ${status}`);
       followed.push(followJob(client, String(body.id), kind));
+      watchSilence(String(body.id), kind);
       if (cancelAfterMs !== undefined) {
         await sleep(cancelAfterMs - startAfterMs);
         await post(cluster, `/api/v1/${plural(kind)}/${body.id}/cancel`);
@@ -167,8 +176,11 @@ async function runNodeLoss(seed: number, { transports, redisRestartAtMs }: NodeL
         if (up.length < 2) continue;
         const index = up[Math.floor(random() * up.length)] ?? 0;
         if (followed.some((job) => !job.finished)) run.killsMidJob++;
+        // The jobs it plays now: another node must take each over.
+        const stats = await cluster.nodes[index]?.request<NodeStats>({ op: 'stats' }).catch(() => undefined);
         await cluster.killNode(index);
         run.kills++;
+        run.jobsTakenOver += stats?.runningHere.length ?? 0;
         restarting.set(
           index,
           cluster.restartNode(index).finally(() => restarting.delete(index)),
@@ -225,6 +237,8 @@ async function runNodeLoss(seed: number, { transports, redisRestartAtMs }: NodeL
       compositions: COMPOSITIONS,
       kills: run.kills,
       killsMidJob: run.killsMidJob,
+      jobsTakenOver: run.jobsTakenOver,
+      longestSilenceMs: Math.round(run.longestSilenceMs),
       redisRestarts: run.redisRestarts,
       reconnects: Math.max(0, connection.connects() - 1),
       eventsChecked: followed.reduce((sum, job) => sum + job.events.length, 0),
@@ -235,6 +249,7 @@ async function runNodeLoss(seed: number, { transports, redisRestartAtMs }: NodeL
       durationMs: Math.round(elapsed()),
     });
     for (const job of followed) job.stop();
+    for (const subscription of timings) subscription.unsubscribe();
     return violations;
   } finally {
     run.running = false;
